@@ -1,0 +1,89 @@
+"""Typed readers of the environment that fail loudly, naming the variable."""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_env = environ.Env()
+
+
+def _read(name: str, default: Any, parse: Callable[[str], Any]) -> Any:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return parse(raw)
+    except (ValueError, KeyError, TypeError, ImproperlyConfigured) as exc:
+        raise ImproperlyConfigured(f"{name} is malformed ({raw!r}): {exc}") from exc
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected one of 1/0, true/false, yes/no, on/off")
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Return the variable as a bool (1/0, true/false, yes/no, on/off)."""
+    return _read(name, default, _bool)
+
+
+def env_int(name: str, default: int) -> int:
+    """Return the variable as an int."""
+    return _read(name, default, int)
+
+
+def env_str(name: str, default: str) -> str:
+    """Return the variable as a string."""
+    return _read(name, default, str)
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated variable as a list of non-empty strings."""
+    return _read(name, default, lambda raw: [p.strip() for p in raw.split(",") if p.strip()])
+
+
+def _db_url(raw: str) -> dict:
+    if "://" not in raw:
+        raise ValueError("expected a URL such as postgres://user@host:5432/name")
+    scheme = raw.split("://", 1)[0]
+    if scheme not in environ.Env.DB_SCHEMES:
+        raise ValueError(f"unknown database scheme {scheme!r}")
+    return _env.db_url_config(raw)
+
+
+def env_database(name: str, default: str) -> dict:
+    """Return a Django DATABASES entry parsed from a database URL."""
+    return _read(name, _db_url(default), _db_url)
+
+
+def _email_url(raw: str) -> dict:
+    if "://" not in raw:
+        raise ValueError("expected a URL such as smtp://user:pass@host:587 or consolemail://")
+    config = _env.email_url_config(raw)
+    if not config.get("EMAIL_BACKEND"):
+        raise ValueError("unknown email scheme")
+    return config
+
+
+def env_email(name: str, default: str) -> dict:
+    """Return Django email settings parsed from an email URL."""
+    return _read(name, _email_url(default), _email_url)
+
+
+def _broker_url(raw: str) -> str:
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme not in {"redis", "rediss", "sqla+sqlite", "sqla+postgresql", "memory", "filesystem"}:
+        raise ValueError("expected redis://host:6379/0 or sqla+sqlite:///path")
+    return raw
+
+
+def env_broker(name: str, default: str) -> str:
+    """Return a Celery broker URL of a supported transport."""
+    return _read(name, default, _broker_url)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Key informant panel surveys"
+admin.site.site_title = "Panel surveys admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="panels:round_list"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("panels/", include("panels.urls")),
+]

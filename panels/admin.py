@@ -1,0 +1,75 @@
+from django.contrib import admin
+
+from panels.models import AnalysisGroup, Contact, Member, OrganisationType, Panel, Round, Site
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "short_name", "cohort", "cohort_year")
+    list_filter = ("cohort",)
+    search_fields = ("name", "short_name", "aliases")
+
+
+@admin.register(AnalysisGroup)
+class AnalysisGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "position")
+
+
+@admin.register(OrganisationType)
+class OrganisationTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "label", "analysis_group")
+    list_editable = ("analysis_group",)
+    list_filter = ("analysis_group",)
+    search_fields = ("label",)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = (
+        "last_name",
+        "first_name",
+        "email",
+        "site",
+        "organisation",
+        "organisation_type",
+        "left_study_on",
+    )
+    list_filter = ("site__cohort", "site", "organisation_type__analysis_group", "organisation_type")
+    search_fields = ("first_name", "last_name", "email", "organisation")
+    list_select_related = ("site", "organisation_type")
+
+
+class PanelInline(admin.TabularInline):
+    model = Panel
+    fields = ("site", "refreshed_at", "refreshed_by", "carried_from")
+    readonly_fields = ("carried_from",)
+    extra = 0
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "fieldwork_start", "fieldwork_end")
+    search_fields = ("name",)
+
+
+@admin.register(Panel)
+class PanelAdmin(admin.ModelAdmin):
+    list_display = ("site", "round", "refreshed_at", "refreshed_by")
+    list_filter = ("round", "site__cohort", "site")
+    search_fields = ("site__name",)
+    list_select_related = ("site", "round", "refreshed_by")
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("contact", "panel", "organisation_type", "disposition")
+    list_filter = (
+        "round",
+        "panel__site__cohort",
+        "panel__site",
+        "organisation_type__analysis_group",
+        "disposition",
+    )
+    search_fields = ("contact__first_name", "contact__last_name", "contact__email", "organisation")
+    list_select_related = ("contact", "panel__site", "panel__round", "organisation_type")
+    raw_id_fields = ("contact", "panel")

@@ -1,0 +1,175 @@
+"""Sites, organisation types, contacts, rounds, panels and members."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Site(models.Model):
+    """A local area taking part in the study."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=80, unique=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="Programme and other names.")
+    code = models.PositiveSmallIntegerField(unique=True, help_text="Code as listed to respondents.")
+    cohort = models.PositiveSmallIntegerField(help_text="The group the site joined with.")
+    cohort_year = models.PositiveSmallIntegerField(help_text="The year the cohort joined.")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def all_names(self) -> list[str]:
+        """Return the name, short name and aliases of the site."""
+        return [self.name, self.short_name, *self.aliases]
+
+
+class AnalysisGroup(models.Model):
+    """A reporting group that organisation types are combined into (CCG, LA, ...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationType(models.Model):
+    """A coded organisation type as listed in the questionnaires."""
+
+    code = models.PositiveSmallIntegerField(unique=True)
+    label = models.CharField(max_length=300)
+    labels_by_version = models.JSONField(
+        default=dict, blank=True, help_text='Label per questionnaire, e.g. {"2016": "..."}.'
+    )
+    analysis_group = models.ForeignKey(AnalysisGroup, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.label}"
+
+
+class Contact(models.Model):
+    """A person known to the study, kept across rounds."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    organisation = models.CharField(max_length=300, blank=True)
+    organisation_type = models.ForeignKey(
+        OrganisationType, null=True, blank=True, on_delete=models.PROTECT
+    )
+    job_titles = models.JSONField(default=list, blank=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="contacts")
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text="Free attributes, usable for piping."
+    )
+    left_study_on = models.DateField(
+        null=True, blank=True, help_text="Set when the person leaves the study."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="contact_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Round(models.Model):
+    """One fielding of the survey."""
+
+    name = models.CharField(max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField()
+    fieldwork_start = models.DateField(null=True, blank=True)
+    fieldwork_end = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fieldwork_end__gte=models.F("fieldwork_start"))
+                | models.Q(fieldwork_end__isnull=True)
+                | models.Q(fieldwork_start__isnull=True),
+                name="round_fieldwork_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Panel(models.Model):
+    """A site's list of contacts for one round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="panels")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="panels")
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    refreshed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+
+    class Meta:
+        ordering = ["round", "site__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "site"], name="panel_one_per_site_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} ({self.round})"
+
+
+class Disposition(models.TextChoices):
+    NOT_STARTED = "not_started", "Invited, no response"
+    PARTIAL = "partial", "Partial"
+    COMPLETE = "complete", "Complete"
+    OPTED_OUT = "opted_out", "Opted out"
+    COORDINATED = "coordinated", "Coordinated by another member"
+    UNDELIVERABLE = "undeliverable", "Undeliverable"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+
+class Member(models.Model):
+    """A contact on one round's panel, with what was true of them that round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="members")
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.CharField(max_length=300, blank=True)
+    organisation_type = models.ForeignKey(
+        OrganisationType, null=True, blank=True, on_delete=models.PROTECT
+    )
+    job_titles = models.JSONField(default=list, blank=True)
+    disposition = models.CharField(
+        max_length=20, choices=Disposition.choices, default=Disposition.NOT_STARTED
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["panel", "contact__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "contact"], name="member_once_per_round"),
+        ]
+        indexes = [models.Index(fields=["round", "disposition"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact} on {self.panel}"

@@ -1,0 +1,349 @@
+"""Writes to panels: importing contact lists and carrying panels into a new round."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from email_validator import EmailNotValidError, validate_email
+
+from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile
+from panels.models import Contact, Member, OrganisationType, Panel, Round, Site
+
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "organisation",
+    "organisation_type_id",
+    "job_titles",
+    "site_id",
+    "attributes",
+)
+MEMBER_FIELDS = ("panel_id", "organisation", "organisation_type_id", "job_titles")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or every reason it did nothing."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: int = 0
+    contacts_created: int = 0
+    contacts_updated: int = 0
+    members_added: int = 0
+    members_updated: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.contacts_created
+            or self.contacts_updated
+            or self.members_added
+            or self.members_updated
+        )
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class _Row:
+    number: int
+    email: str
+    site: Site
+    values: dict
+
+
+def _site_lookup() -> dict[str, Site]:
+    lookup = {}
+    for site in Site.objects.all():
+        for name in [*site.all_names(), str(site.code)]:
+            lookup[name.strip().lower()] = site
+    return lookup
+
+
+def _type_lookup() -> dict[str, OrganisationType]:
+    lookup = {}
+    for org_type in OrganisationType.objects.all():
+        labels = [org_type.label, *org_type.labels_by_version.values(), str(org_type.code)]
+        for label in labels:
+            if label:
+                lookup[label.strip().lower()] = org_type
+    return lookup
+
+
+def _split_titles(raw: str) -> list[str]:
+    parts = raw.replace("|", ";").split(";")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _check_header(list_file: ListFile, site: Site | None) -> list[RowProblem]:
+    needed = list(REQUIRED_COLUMNS) + ([] if site else ["site"])
+    return [
+        RowProblem(1, column, f"The required column '{column}' is missing.")
+        for column in needed
+        if column not in list_file.columns
+    ]
+
+
+def _parse_row(number, values, site, sites, types, problems) -> _Row | None:
+    found = len(problems)
+
+    def bad(column, message):
+        problems.append(RowProblem(number, column, message))
+
+    for column in ("first_name", "last_name"):
+        if not values.get(column):
+            bad(column, f"{column.replace('_', ' ').capitalize()} is empty.")
+    email = values.get("email", "")
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        bad("email", f"'{email}' is not a valid email address: {exc}")
+    row_site = site
+    site_name = values.get("site", "")
+    if site_name:
+        row_site = sites.get(site_name.lower())
+        if row_site is None:
+            bad("site", f"Unknown site '{site_name}'.")
+        elif site and row_site != site:
+            bad("site", f"The row names site '{site_name}' but the import is for {site}.")
+    elif site is None:
+        bad("site", "Site is empty.")
+    type_name = values.get("organisation_type", "")
+    if type_name and type_name.lower() not in types:
+        bad("organisation_type", f"Unknown organisation type '{type_name}'.")
+    if len(problems) > found:
+        return None
+    return _Row(number, email, row_site, values)
+
+
+def _contact_values(row: _Row, types, existing: Contact | None) -> dict:
+    attributes = dict(existing.attributes) if existing else {}
+    for column, value in row.values.items():
+        if column.startswith(ATTRIBUTE_PREFIX) and value:
+            attributes[column[len(ATTRIBUTE_PREFIX) :]] = value
+    type_name = row.values.get("organisation_type", "")
+    org_type = types.get(type_name.lower()) if type_name else None
+    return {
+        "first_name": row.values["first_name"],
+        "last_name": row.values["last_name"],
+        "organisation": row.values.get("organisation", ""),
+        "organisation_type_id": org_type.pk if org_type else None,
+        "job_titles": _split_titles(row.values.get("job_title", "")),
+        "site_id": row.site.pk,
+        "attributes": attributes,
+    }
+
+
+def _existing_contacts(emails: list[str]) -> dict[str, Contact]:
+    found = Contact.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    return {c.email_lower: c for c in found}
+
+
+def _check_other_panels(round_, rows, contacts, problems) -> None:
+    ids = {c.pk: email for email, c in contacts.items()}
+    members = Member.objects.filter(round=round_, contact_id__in=ids).select_related("panel__site")
+    on_panel = {ids[m.contact_id]: m.panel.site for m in members}
+    for row in rows:
+        other = on_panel.get(row.email)
+        if other is not None and other != row.site:
+            problems.append(
+                RowProblem(
+                    row.number,
+                    "email",
+                    f"{row.email} is already on the panel of {other} this round.",
+                )
+            )
+
+
+def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], list[RowProblem]]:
+    problems = _check_header(list_file, site)
+    if problems:
+        return [], {}, problems
+    if not list_file.rows:
+        return [], {}, [RowProblem(2, "", "The file has a header but no contacts.")]
+    sites, types = _site_lookup(), _type_lookup()
+    rows, first_seen = [], {}
+    for number, values in list_file.rows:
+        row = _parse_row(number, values, site, sites, types, problems)
+        if row is None:
+            continue
+        if row.email in first_seen:
+            problems.append(
+                RowProblem(
+                    number,
+                    "email",
+                    f"{row.email} appears twice in the file (first at row "
+                    f"{first_seen[row.email]}).",
+                )
+            )
+            continue
+        first_seen[row.email] = number
+        rows.append(row)
+    contacts = _existing_contacts([r.email for r in rows])
+    _check_other_panels(round_, rows, contacts, problems)
+    return rows, contacts, problems
+
+
+def _panels_for(round_: Round, sites: set[Site]) -> dict[int, Panel]:
+    panels = {p.site_id: p for p in Panel.objects.filter(round=round_, site__in=sites)}
+    for s in sites:
+        if s.pk not in panels:
+            panels[s.pk] = Panel.objects.create(round=round_, site=s)
+    return panels
+
+
+def _changed(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _save_contacts(rows, contacts, types, report) -> set[int]:
+    """Create or update the rows' contacts; return the ids of the sites whose lists changed."""
+    new, changed, touched_sites = [], [], set()
+    for row in rows:
+        existing = contacts.get(row.email)
+        values = _contact_values(row, types, existing)
+        if existing is None:
+            contact = Contact(email=row.email, **values)
+            contacts[row.email] = contact
+            new.append(contact)
+        elif _changed(existing, values):
+            changed.append(existing)
+        else:
+            continue
+        touched_sites.add(row.site.pk)
+    Contact.objects.bulk_create(new, batch_size=1000)
+    now = timezone.now()
+    for contact in changed:
+        contact.updated_at = now
+    Contact.objects.bulk_update(changed, [*CONTACT_FIELDS, "updated_at"], batch_size=1000)
+    report.contacts_created, report.contacts_updated = len(new), len(changed)
+    return touched_sites
+
+
+def _save_members(round_, rows, contacts, panels, report) -> set[int]:
+    members = {
+        m.contact_id: m
+        for m in Member.objects.filter(
+            round=round_, contact_id__in=[c.pk for c in contacts.values()]
+        )
+    }
+    new, changed, touched_sites = [], [], set()
+    for row in rows:
+        contact = contacts[row.email]
+        values = {
+            "panel_id": panels[row.site.pk].pk,
+            "organisation": contact.organisation,
+            "organisation_type_id": contact.organisation_type_id,
+            "job_titles": contact.job_titles,
+        }
+        member = members.get(contact.pk)
+        if member is None:
+            new.append(Member(round=round_, contact=contact, **values))
+        elif not _changed(member, values):
+            continue
+        else:
+            changed.append(member)
+        touched_sites.add(row.site.pk)
+    Member.objects.bulk_create(new, batch_size=1000)
+    Member.objects.bulk_update(changed, MEMBER_FIELDS, batch_size=1000)
+    report.members_added, report.members_updated = len(new), len(changed)
+    return touched_sites
+
+
+def panel_import(
+    *, round: Round, list_file: ListFile, site: Site | None = None, user=None
+) -> ImportReport:
+    """Import a contact list into a round's panels, all or nothing; return the report."""
+    report = ImportReport(rows=len(list_file.rows))
+    with transaction.atomic():
+        rows, contacts, report.problems = _validate(round, list_file, site)
+        if report.problems:
+            return report
+        panels = _panels_for(round, {r.site for r in rows})
+        touched = _save_contacts(rows, contacts, _type_lookup(), report)
+        touched |= _save_members(round, rows, contacts, panels, report)
+        _stamp(panels, touched, user)
+    return report
+
+
+def _stamp(panels: dict[int, Panel], site_ids: set[int], user) -> None:
+    now = timezone.now()
+    for site_id in site_ids:
+        panel = panels[site_id]
+        panel.refreshed_at, panel.refreshed_by = now, user
+        panel.save(update_fields=["refreshed_at", "refreshed_by"])
+
+
+@dataclass
+class CarryReport:
+    panels: int = 0
+    members: int = 0
+    left_out: int = 0
+
+
+@transaction.atomic
+def round_carry_forward(*, source: Round, target: Round) -> CarryReport:
+    """Copy every panel of `source` into `target`, leaving out contacts who left the study.
+
+    Each new panel keeps the source panel's "last updated" stamp, so stale lists show as such.
+    """
+    if source == target:
+        raise ValueError("A round cannot be carried forward into itself.")
+    if target.members.exists():
+        raise ValueError(f"{target} already has panel members; carry forward into an empty round.")
+    report = CarryReport()
+    sources = source.panels.select_related("site").order_by("site__code")
+    members = Member.objects.filter(round=source).select_related("contact")
+    by_panel = defaultdict(list)
+    for m in members:
+        by_panel[m.panel_id].append(m)
+    panels = {
+        old.site_id: Panel(
+            round=target,
+            site=old.site,
+            refreshed_at=old.refreshed_at,
+            refreshed_by=old.refreshed_by,
+            carried_from=old,
+        )
+        for old in sources
+    }
+    Panel.objects.bulk_create(panels.values())
+    report.panels = len(panels)
+    new_members = []
+    for old in sources:
+        for m in by_panel[old.pk]:
+            contact = m.contact
+            if contact.left_study_on is not None:
+                report.left_out += 1
+                continue
+            # A contact who moved site since goes onto their current site's list.
+            panel = panels.get(contact.site_id) or panels[old.site_id]
+            new_members.append(
+                Member(
+                    round=target,
+                    panel=panel,
+                    contact=contact,
+                    organisation=contact.organisation,
+                    organisation_type_id=contact.organisation_type_id,
+                    job_titles=contact.job_titles,
+                )
+            )
+    Member.objects.bulk_create(new_members, batch_size=1000)
+    report.members = len(new_members)
+    return report

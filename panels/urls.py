@@ -1,0 +1,11 @@
+from django.urls import path
+
+from panels import views
+
+app_name = "panels"
+urlpatterns = [
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/import/", views.panel_import, name="panel_import"),
+    path("rounds/<int:pk>/carry-forward/", views.round_carry_forward, name="round_carry_forward"),
+]

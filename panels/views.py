@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from panels import selectors, services
+from panels.forms import CarryForwardForm, PanelImportForm
+from panels.importing import ListFileError, read_list
+from panels.models import Round
+from panels.permissions import evaluator_required
+
+
+@evaluator_required
+def round_list(request):
+    return render(request, "panels/round_list.html", {"rounds": selectors.round_list()})
+
+
+@evaluator_required
+def round_detail(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    context = {
+        "round": round_,
+        "rows": selectors.round_site_rows(round_),
+        "carry_form": CarryForwardForm(target=round_),
+    }
+    return render(request, "panels/round_detail.html", context)
+
+
+@evaluator_required
+def panel_import(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = PanelImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            list_file = read_list(upload.name, upload)
+        except ListFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            report = services.panel_import(
+                round=round_,
+                list_file=list_file,
+                site=form.cleaned_data["site"],
+                user=request.user,
+            )
+            if report.ok:
+                messages.success(request, _summary(report))
+                return redirect("panels:round_detail", pk=round_.pk)
+    return render(
+        request, "panels/panel_import.html", {"round": round_, "form": form, "report": report}
+    )
+
+
+def _summary(report) -> str:
+    return (
+        f"Imported {report.rows} rows: {report.contacts_created} new contacts, "
+        f"{report.contacts_updated} updated, {report.members_added} added to panels, "
+        f"{report.members_updated} panel entries updated."
+    )
+
+
+@require_POST
+@evaluator_required
+def round_carry_forward(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = CarryForwardForm(request.POST, target=round_)
+    if not form.is_valid():
+        messages.error(request, "Choose a round to copy the panels from.")
+        return redirect("panels:round_detail", pk=round_.pk)
+    try:
+        report = services.round_carry_forward(source=form.cleaned_data["source"], target=round_)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Copied {report.panels} panels with {report.members} members; "
+            f"{report.left_out} who left the study were left out.",
+        )
+    return redirect("panels:round_detail", pk=round_.pk)

@@ -1,0 +1,61 @@
+import datetime
+import io
+
+import pytest
+
+from panels.importing import read_list
+from panels.models import Contact, Member, Panel
+from panels.services import panel_import, round_carry_forward
+from tests.panels.files import ROWS, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled_2016(round_2016, alice):
+    report = panel_import(
+        round=round_2016, list_file=read_list("l.csv", io.BytesIO(csv_bytes(ROWS))), user=alice
+    )
+    assert report.ok
+    return round_2016
+
+
+def test_carry_forward_copies_every_panel_and_member(filled_2016, round_2017):
+    report = round_carry_forward(source=filled_2016, target=round_2017)
+    assert (report.panels, report.members, report.left_out) == (2, 3, 0)
+    sizes = {p.site.name: p.members.count() for p in Panel.objects.filter(round=round_2017)}
+    assert sizes == {"Barnsley": 2, "Kent": 1}
+
+
+def test_contacts_who_left_the_study_are_left_out(filled_2016, round_2017):
+    Contact.objects.filter(email="cal.carrow@example.net").update(
+        left_study_on=datetime.date(2016, 12, 1)
+    )
+    report = round_carry_forward(source=filled_2016, target=round_2017)
+    assert (report.members, report.left_out) == (2, 1)
+    assert not Member.objects.filter(
+        round=round_2017, contact__email="cal.carrow@example.net"
+    ).exists()
+
+
+def test_each_panel_keeps_its_last_updated_date_and_shows_where_it_came_from(
+    filled_2016, round_2017, alice
+):
+    old = Panel.objects.get(round=filled_2016, site__name="Barnsley")
+    round_carry_forward(source=filled_2016, target=round_2017)
+    new = Panel.objects.get(round=round_2017, site__name="Barnsley")
+    assert (new.refreshed_at, new.refreshed_by, new.carried_from) == (old.refreshed_at, alice, old)
+
+
+def test_carry_forward_into_a_round_that_has_members_is_refused(filled_2016, round_2017):
+    round_carry_forward(source=filled_2016, target=round_2017)
+    with pytest.raises(ValueError, match="already has panel members"):
+        round_carry_forward(source=filled_2016, target=round_2017)
+    assert Member.objects.filter(round=round_2017).count() == 3
+
+
+def test_a_contact_who_moved_site_is_carried_onto_the_new_sites_list(filled_2016, round_2017, kent):
+    Contact.objects.filter(email="ann.ashworth@example.org").update(site=kent)
+    round_carry_forward(source=filled_2016, target=round_2017)
+    member = Member.objects.get(round=round_2017, contact__email="ann.ashworth@example.org")
+    assert member.panel.site == kent

@@ -1,0 +1,79 @@
+"""Settings read the environment and stop start-up with a message naming a bad variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_settings(**env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "SECRET_KEY", "EMAIL_URL"}
+    }
+    code = "import config.settings as s; print(s.DATABASES['default']['ENGINE'], s.EMAIL_BACKEND)"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_defaults_run_on_sqlite_and_the_console_mail_backend(tmp_path):
+    result = _load_settings(VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "sqlite3" in result.stdout and "console" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "not a url"),
+        ("DATABASE_URL", "nosuchdb://x/y"),
+        ("DEBUG", "perhaps"),
+        ("EMAIL_URL", "carrier-pigeon"),
+        ("CELERY_BROKER_URL", "ftp://broker"),
+        ("CONN_MAX_AGE", "forever"),
+    ],
+)
+def test_a_malformed_variable_stops_start_up_naming_it(tmp_path, name, value):
+    env = {"VAR_DIR": str(tmp_path), name: value}
+    if name == "CONN_MAX_AGE":
+        env["DATABASE_URL"] = "postgres://u@127.0.0.1:5432/x"
+    result = _load_settings(**env)
+    assert result.returncode != 0
+    assert f"{name} is malformed" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _load_settings(VAR_DIR=str(tmp_path), DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    env.update(
+        VAR_DIR=str(tmp_path),
+        DEBUG="0",
+        ALLOWED_HOSTS="survey.example.org",
+        SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-key-9Q7v",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
