@@ -1,0 +1,109 @@
+"""Benchmark the questionnaire engine on one page submission.
+
+Builds a synthetic version of about 300 items (every item type, page and item
+conditions, conditional options, skips, piping), simulates a respondent up to
+a page in the middle, then times what a page POST costs the engine:
+``validate_page`` followed by ``prune`` and ``path``. Prints the median and
+95th percentile in milliseconds (target: median under 1 ms), then one-off
+costs (loading, publishing checks, path exploration) for context.
+
+    python bench/engine_bench.py [--runs 2000] [--items 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from surveys.engine import definition as definition_module  # noqa: E402
+from surveys.engine import (  # noqa: E402 - after the sys.path line
+    load_definition,
+    path,
+    pipe,
+    prune,
+    publish_problems,
+    reachable_items,
+    validate_page,
+)
+from surveys.engine.simulate import fill_page, simulate_response, synthetic_definition  # noqa: E402
+
+MEMBER = {"site": "Barnsley", "site_short": "BAR", "cohort_year": 2013, "first_name": "Ann"}
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    """Return the duration of each run of ``fn`` in milliseconds."""
+    durations = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        durations.append((time.perf_counter() - start) * 1000)
+    return durations
+
+
+def summary(label: str, durations: list[float]) -> str:
+    """Return "label: median x ms, p95 y ms (n runs)"."""
+    p95 = statistics.quantiles(durations, n=20)[-1] if len(durations) > 1 else durations[0]
+    median = statistics.median(durations)
+    return f"{label:<34} median {median:7.3f} ms   p95 {p95:7.3f} ms   ({len(durations)} runs)"
+
+
+def once(label: str, fn: Callable[[], object]) -> str:
+    start = time.perf_counter()
+    fn()
+    return f"{label:<34} {(time.perf_counter() - start) * 1000:9.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--items", type=int, default=300)
+    args = parser.parse_args()
+
+    data = synthetic_definition(args.items)
+    defn = load_definition(data)
+    rng = random.Random(7)
+    answers, visited, _ = simulate_response(defn, MEMBER, rng)
+    page_id = visited[len(visited) // 2]
+    earlier = {k: v for k, v in answers.items() if defn.items.get(k.split(".other.")[0])}
+    form = fill_page(defn, page_id, earlier, MEMBER, rng)
+    page = defn.page(page_id)
+    print(f"{len(defn.answer_codes())} answer codes on {len(defn.pages)} pages")
+    print(f"submitting {page_id} ({len(page.flat_items())} items, {len(form)} fields)")
+    print(f"with {len(answers)} answers already stored\n")
+
+    def submit() -> None:
+        result = validate_page(defn, page_id, form, answers, MEMBER)
+        kept, _ = prune(defn, result.answers, MEMBER)
+        path(defn, kept, MEMBER)
+
+    timed(submit, 50)  # warm up caches
+    print(summary("validate_page + prune + path", timed(submit, args.runs)))
+    print(
+        summary(
+            "  validate_page",
+            timed(lambda: validate_page(defn, page_id, form, answers, MEMBER), args.runs),
+        )
+    )
+    print(summary("  prune", timed(lambda: prune(defn, answers, MEMBER), args.runs)))
+    print(summary("  path", timed(lambda: path(defn, answers, MEMBER), args.runs)))
+    title = page.items[-1].text
+    print(
+        summary("  pipe (one text)", timed(lambda: pipe(title, defn, answers, MEMBER), args.runs))
+    )
+    print()
+    definition_module._LOADED.clear()
+    print(once("load_definition (cold)", lambda: load_definition(data)))
+    print(summary("load_definition (cached)", timed(lambda: load_definition(data), 20)))
+    print(once("publish_problems", lambda: publish_problems(data)))
+    print(once("reachable_items", lambda: reachable_items(defn)))
+
+
+if __name__ == "__main__":
+    main()
