@@ -87,3 +87,15 @@ def _broker_url(raw: str) -> str:
 def env_broker(name: str, default: str) -> str:
     """Return a Celery broker URL of a supported transport."""
     return _read(name, default, _broker_url)
+
+
+def _cache_url(raw: str) -> dict:
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme not in environ.Env.CACHE_SCHEMES:
+        raise ValueError("expected e.g. redis://host:6379/1 or locmemcache://")
+    return _env.cache_url_config(raw)
+
+
+def env_cache(name: str, default: str) -> dict:
+    """Return a Django CACHES entry parsed from a cache URL."""
+    return _read(name, _cache_url(default), _cache_url)

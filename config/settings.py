@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
     env_bool,
     env_broker,
+    env_cache,
     env_database,
     env_email,
     env_int,
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,12 +122,37 @@ vars().update(env_email("EMAIL_URL", "consolemail://"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Key informant survey <survey@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+_cache = env_cache("CACHE_URL", "locmemcache://")
+
 CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+
+CACHES = {"default": _cache}
+
+# Personal links: look-ups per client address per window, and the key tokens derive from.
+TOKEN_KEY = env_str("TOKEN_KEY", "")
+TOKEN_LOOKUPS_PER_WINDOW = env_int("TOKEN_LOOKUPS_PER_WINDOW", 30)
+TOKEN_LOOKUP_WINDOW_SECONDS = env_int("TOKEN_LOOKUP_WINDOW_SECONDS", 300)
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -148,4 +176,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 STUDY_CONTACT = env_str("STUDY_CONTACT", "the research team at survey@example.org")

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from surveys.views_respondent import email_opt_out
+
 admin.site.site_header = "Key informant panel surveys"
 admin.site.site_title = "Panel surveys admin"
 
@@ -12,4 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("panels/", include("panels.urls")),
+    path("questionnaires/", include("surveys.urls")),
+    path("r/", include("surveys.urls_respondent")),
+    path("o/<str:token>/", email_opt_out, name="email_opt_out"),
 ]

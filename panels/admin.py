@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from panels.models import AnalysisGroup, Contact, Member, OrganisationType, Panel, Round, Site
+from panels.services import member_opt_in
 
 
 @admin.register(Site)
@@ -48,8 +49,15 @@ class PanelInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "fieldwork_start", "fieldwork_end")
+    list_display = ("name", "year", "status", "version", "fieldwork_start", "fieldwork_end")
+    list_filter = ("status",)
     search_fields = ("name",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            # A round asks a published (frozen) version only.
+            kwargs["queryset"] = db_field.related_model.objects.filter(status="published")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Panel)
@@ -62,7 +70,14 @@ class PanelAdmin(admin.ModelAdmin):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ("contact", "panel", "organisation_type", "disposition")
+    list_display = (
+        "contact",
+        "panel",
+        "organisation_type",
+        "disposition",
+        "opted_out_reminders_at",
+        "opted_out_study_at",
+    )
     list_filter = (
         "round",
         "panel__site__cohort",
@@ -73,3 +88,12 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ("contact__first_name", "contact__last_name", "contact__email", "organisation")
     list_select_related = ("contact", "panel__site", "panel__round", "organisation_type")
     raw_id_fields = ("contact", "panel")
+    readonly_fields = ("token_nonce", "token_hash", "opted_out_reminders_at", "opted_out_study_at")
+    actions = ["undo_opt_out"]
+
+    @admin.action(description="Undo the opt-out of the selected members")
+    def undo_opt_out(self, request, queryset):
+        opted = queryset.filter(opted_out_reminders_at__isnull=False)
+        for member in opted:
+            member_opt_in(member=member)
+        self.message_user(request, f"Undid the opt-out of {opted.count()} member(s).")

@@ -91,6 +91,12 @@ class Contact(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class RoundStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
 class Round(models.Model):
     """One fielding of the survey."""
 
@@ -98,6 +104,28 @@ class Round(models.Model):
     year = models.PositiveSmallIntegerField()
     fieldwork_start = models.DateField(null=True, blank=True)
     fieldwork_end = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RoundStatus.choices, default=RoundStatus.PLANNED
+    )
+    version = models.ForeignKey(
+        "surveys.Version",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        help_text="The published questionnaire version this round asks.",
+    )
+    welcome_text = models.TextField(
+        blank=True,
+        help_text="Shown before the questionnaire: purpose, time it takes, confidentiality, "
+        "that taking part is voluntary.",
+    )
+    study_contact = models.TextField(
+        blank=True, help_text="Who respondents can contact with questions (shown on every page)."
+    )
+    allow_changes_after_completion = models.BooleanField(
+        default=False, help_text="Respondents may change their answers until the round closes."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,6 +190,10 @@ class Member(models.Model):
     disposition = models.CharField(
         max_length=20, choices=Disposition.choices, default=Disposition.NOT_STARTED
     )
+    token_nonce = models.CharField(max_length=32, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    opted_out_reminders_at = models.DateTimeField(null=True, blank=True)
+    opted_out_study_at = models.DateTimeField(null=True, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,8 +8,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from email_validator import EmailNotValidError, validate_email
 
+from panels import tokens
 from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile
-from panels.models import Contact, Member, OrganisationType, Panel, Round, Site
+from panels.models import Contact, Disposition, Member, OrganisationType, Panel, Round, Site
 
 CONTACT_FIELDS = (
     "first_name",
@@ -254,7 +255,12 @@ def _save_members(round_, rows, contacts, panels, report) -> set[int]:
         }
         member = members.get(contact.pk)
         if member is None:
-            new.append(Member(round=round_, contact=contact, **values))
+            nonce, digest = tokens.credentials()
+            new.append(
+                Member(
+                    round=round_, contact=contact, token_nonce=nonce, token_hash=digest, **values
+                )
+            )
         elif not _changed(member, values):
             continue
         else:
@@ -334,8 +340,11 @@ def round_carry_forward(*, source: Round, target: Round) -> CarryReport:
                 continue
             # A contact who moved site since goes onto their current site's list.
             panel = panels.get(contact.site_id) or panels[old.site_id]
+            nonce, digest = tokens.credentials()
             new_members.append(
                 Member(
+                    token_nonce=nonce,
+                    token_hash=digest,
                     round=target,
                     panel=panel,
                     contact=contact,
@@ -347,3 +356,36 @@ def round_carry_forward(*, source: Round, target: Round) -> CarryReport:
     Member.objects.bulk_create(new_members, batch_size=1000)
     report.members = len(new_members)
     return report
+
+
+@transaction.atomic
+def member_opt_out(*, member: Member, scope: str) -> Member:
+    """Record that a member wants no more reminders this round ("reminders") or to leave
+    the study ("study"); return the member."""
+    now = timezone.now()
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.opted_out_reminders_at is None:
+        member.opted_out_reminders_at = now
+    if scope == "study":
+        member.opted_out_study_at = member.opted_out_study_at or now
+        if member.disposition != Disposition.COMPLETE:
+            member.disposition = Disposition.OPTED_OUT
+        Contact.objects.filter(pk=member.contact_id, left_study_on__isnull=True).update(
+            left_study_on=now.date()
+        )
+    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at", "disposition"])
+    return member
+
+
+@transaction.atomic
+def member_opt_in(*, member: Member) -> Member:
+    """Undo a member's opt-out (an evaluator's action); return the member."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.opted_out_study_at:
+        Contact.objects.filter(pk=member.contact_id).update(left_study_on=None)
+    member.opted_out_reminders_at = member.opted_out_study_at = None
+    if member.disposition == Disposition.OPTED_OUT:
+        started = Member.objects.filter(pk=member.pk, response__isnull=False).exists()
+        member.disposition = Disposition.PARTIAL if started else Disposition.NOT_STARTED
+    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at", "disposition"])
+    return member

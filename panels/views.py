@@ -28,9 +28,10 @@ def round_detail(request, pk):
 @evaluator_required
 def panel_import(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
-    form = PanelImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PanelImportForm(request.POST if posted else None, request.FILES if posted else None)
     report = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             list_file = read_list(upload.name, upload)

@@ -51,3 +51,51 @@ def barnsley(db):
 @pytest.fixture
 def kent(db):
     return Site.objects.get(name="Kent")
+
+
+@pytest.fixture
+def seed_versions(db):
+    """The seed study's 2016 and 2020 questionnaires, published."""
+    from surveys.demo import load_seed_questionnaires
+
+    return load_seed_questionnaires()
+
+
+def make_round(name, version, *, status="open", **extra):
+    from panels.models import Round
+    from surveys.services import round_use_version
+
+    round_ = Round.objects.create(
+        name=name,
+        year=2020,
+        status=status,
+        welcome_text="Please tell us how integration is going.",
+        study_contact="the research team at survey@example.org",
+        **extra,
+    )
+    return round_use_version(round=round_, version=version)
+
+
+def add_member(round_, site_name="Barnsley", email="ann.ashworth@example.org", **attributes):
+    from panels.importing import ListFile
+    from panels.models import Member
+    from panels.services import panel_import
+
+    row = {
+        "first_name": "Ann",
+        "last_name": "Ashworth",
+        "email": email,
+        "site": site_name,
+        "organisation": f"{site_name} CCG",
+        "organisation_type": "1",
+    }
+    row.update({f"attr_{k}": v for k, v in attributes.items()})
+    report = panel_import(round=round_, list_file=ListFile(columns=list(row), rows=[(2, row)]))
+    assert report.ok, report.problems
+    return Member.objects.get(round=round_, contact__email=email)
+
+
+def link_of(member) -> str:
+    from panels.tokens import token_for
+
+    return f"/r/{token_for(member.token_nonce)}/"

@@ -1,0 +1,120 @@
+"""Questionnaires, their frozen versions, and members' responses."""
+
+import json
+
+from django.db import models
+
+
+class DefinitionField(models.TextField):
+    """A JSON document stored as text, keeping its keys in the author's order.
+
+    PostgreSQL's jsonb would sort the keys, and a dumped definition must read as it was
+    written.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
+
+
+class Questionnaire(models.Model):
+    """A questionnaire evolves as versions; trend analysis joins versions on item codes."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Version(models.Model):
+    """One version of a questionnaire: a draft until published, then frozen for ever.
+
+    The database refuses any change to a published row (see migration 0002), whatever
+    path the change takes.
+    """
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    definition = DefinitionField()
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the canonical definition."
+    )
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | (models.Q(published_at__isnull=False) & ~models.Q(content_hash="")),
+                name="version_published_has_hash_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire.slug} v{self.number} ({self.get_status_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+
+class Response(models.Model):
+    """A member's answers to their round's version, saved page by page.
+
+    `revision` grows by one with every save; a save names the revision it was made
+    from, so an older tab or a resubmitted page can never overwrite newer answers.
+    """
+
+    member = models.OneToOneField(
+        "panels.Member", on_delete=models.PROTECT, related_name="response"
+    )
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="responses")
+    answers = models.JSONField(default=dict, blank=True)
+    not_asked = models.JSONField(default=list, blank=True)
+    pages_done = models.JSONField(default=list, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["version", "completed_at"])]
+
+    def __str__(self) -> str:
+        return f"Response of {self.member_id} (revision {self.revision})"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None

@@ -1,0 +1,360 @@
+"""Turning the engine's shown items of a page into a crispy-rendered Django form.
+
+The engine validates; the form only renders (with the respondent's answers or the data
+they posted) and carries the engine's messages next to each field.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.forms.utils import ErrorDict
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from surveys.engine.model import Definition, Item
+from surveys.engine.piping import pipe
+from surveys.engine.validation import is_required
+
+
+class Block:
+    """A layout object that inserts ready-made, already escaped HTML (never a template)."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        return self.html
+
+
+class GridBlock:
+    """A layout object rendering a grid: a table with row headers, one fieldset per row."""
+
+    def __init__(self, item: Item, text: str, rows: list[dict]):
+        self.item, self.text, self.rows = item, text, rows
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        rows = [
+            {
+                **row,
+                "bound": form[row["field"]],
+                "label_bound": form[row["label_field"]] if row["label_field"] else None,
+                "errors": form.errors.get(row["field"], [])
+                + (form.errors.get(row["label_field"], []) if row["label_field"] else []),
+            }
+            for row in self.rows
+        ]
+        return render_to_string(
+            "surveys/respondent/grid.html",
+            {
+                "item": self.item,
+                "text": self.text,
+                "rows": rows,
+                "scale": self.item.scale,
+                "width": f"{60 / max(len(self.item.scale), 1):.3f}",
+            },
+        )
+
+
+class PageForm(forms.Form):
+    """A page of the questionnaire; built by `page_form`."""
+
+
+def _label(text: str, required: bool, label: str | None = None) -> str:
+    number = format_html('<span class="item-label">{}</span> ', label) if label else ""
+    suffix = mark_safe(' <span class="required-mark">(required)</span>') if required else ""
+    return mark_safe(f"{number}{text}{suffix}")  # noqa: S308 - text is piped, hence escaped
+
+
+class _Builder:
+    def __init__(self, defn, answers, member):
+        self.defn, self.answers, self.member = defn, answers, member
+        self.fields: dict[str, forms.Field] = {}
+        self.initial: dict[str, Any] = {}
+        self.layout: list = []
+
+    def pipe(self, text: str) -> str:
+        """Return the text with its pipes filled; the engine escapes all of it."""
+        return mark_safe(pipe(text or "", self.defn, self.answers, self.member))  # noqa: S308
+
+    def required(self, item: Item) -> bool:
+        return is_required(item, self.answers, self.member)
+
+    def add(self, name: str, field: forms.Field, initial=None) -> str:
+        field.required = False
+        self.fields[name] = field
+        if initial not in (None, "", []):
+            self.initial[name] = initial
+        return name
+
+    def help_block(self, item: Item):
+        if item.help:
+            self.layout.append(
+                Block(format_html('<p class="form-text">{}</p>', self.pipe(item.help)))
+            )
+
+
+def _choices(item: Item, builder: _Builder) -> list[tuple[str, str]]:
+    return [(str(o.code), builder.pipe(o.text)) for o in item.options]
+
+
+def _others(item: Item, builder: _Builder) -> list[str]:
+    names = []
+    for option in item.options:
+        if option.other:
+            name = item.other_field(option.code)
+            label = format_html("Please type in ({})", builder.pipe(option.text))
+            names.append(
+                builder.add(
+                    name, forms.CharField(label=label, max_length=500), builder.answers.get(name)
+                )
+            )
+    return names
+
+
+def _build_info(item, b):
+    b.layout.append(
+        Block(
+            format_html(
+                '<div class="info-text">{}</div>',
+                mark_safe(_paragraphs(b.pipe(item.text))),  # noqa: S308
+            )
+        )
+    )
+
+
+def _paragraphs(text: str) -> str:
+    parts = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return "".join(f"<p>{p}</p>".replace("\n", "<br>") for p in parts)
+
+
+def _build_consent(item, b):
+    _build_info(item, b)
+    label = _label(format_html("{}", "Consent to take part"), True, item.label)
+    value = b.answers.get(item.code)
+    b.add(
+        item.code,
+        forms.MultipleChoiceField(
+            label=label, choices=_choices(item, b), widget=forms.CheckboxSelectMultiple
+        ),
+        [str(value)] if value is not None else None,
+    )
+    b.layout.append(Field(item.code))
+
+
+def _build_single(item, b):
+    value = b.answers.get(item.code)
+    b.add(
+        item.code,
+        forms.ChoiceField(
+            label=_label(b.pipe(item.text), b.required(item), item.label),
+            choices=_choices(item, b),
+            widget=forms.RadioSelect,
+        ),
+        str(value) if value is not None else None,
+    )
+    b.help_block(item)
+    b.layout.append(Field(item.code))
+    b.layout.extend(Field(name) for name in _others(item, b))
+
+
+def _build_multi(item, b):
+    value = b.answers.get(item.code) or []
+    b.add(
+        item.code,
+        forms.MultipleChoiceField(
+            label=_label(b.pipe(item.text), b.required(item), item.label),
+            choices=_choices(item, b),
+            widget=forms.CheckboxSelectMultiple,
+        ),
+        [str(v) for v in value],
+    )
+    b.help_block(item)
+    b.layout.append(Field(item.code))
+    b.layout.extend(Field(name) for name in _others(item, b))
+
+
+def _build_grid(item, b):
+    rows = []
+    for row in item.rows:
+        if row.show_if is not None and not _holds(row, b):
+            continue
+        value = b.answers.get(row.code)
+        b.add(
+            row.code,
+            forms.ChoiceField(
+                choices=[(str(o.code), o.text) for o in item.scale], widget=forms.RadioSelect
+            ),
+            str(value) if value is not None else None,
+        )
+        label_field = None
+        if row.other:
+            label_field = b.add(
+                row.label_field, forms.CharField(max_length=300), b.answers.get(row.label_field)
+            )
+        rows.append(
+            {
+                "code": row.code,
+                "field": row.code,
+                "label_field": label_field,
+                "text": b.pipe(row.text),
+                "label": row.label,
+                "required": b.required(row),
+                "other": row.other,
+            }
+        )
+    b.layout.append(GridBlock(item, _label(b.pipe(item.text), False, item.label), rows))
+
+
+def _holds(row, b) -> bool:
+    from surveys.engine.expressions import holds
+
+    return holds(row.show_if, b.answers, b.member)
+
+
+def _build_text(item, b, widget=forms.TextInput):
+    attrs = {"maxlength": item.max_length} if item.max_length else {}
+    b.add(
+        item.code,
+        forms.CharField(
+            label=_label(b.pipe(item.text), b.required(item), item.label),
+            widget=widget(attrs=attrs),
+        ),
+        b.answers.get(item.code),
+    )
+    b.help_block(item)
+    b.layout.append(Field(item.code))
+
+
+def _build_longtext(item, b):
+    _build_text(item, b, widget=lambda attrs: forms.Textarea(attrs={**attrs, "rows": 5}))
+
+
+def _build_number(item, b):
+    attrs = {"inputmode": "numeric" if item.integer else "decimal"}
+    value = b.answers.get(item.code)
+    b.add(
+        item.code,
+        forms.CharField(
+            label=_label(b.pipe(item.text), b.required(item), item.label),
+            widget=forms.TextInput(attrs=attrs),
+        ),
+        None if value is None else str(value),
+    )
+    b.help_block(item)
+    b.layout.append(Field(item.code))
+
+
+def _build_duration(item, b):
+    value = b.answers.get(item.code) or {}
+    numeric = forms.TextInput(attrs={"inputmode": "numeric", "class": "duration-input"})
+    years = b.add(
+        f"{item.code}.years", forms.CharField(label="Years", widget=numeric), value.get("years")
+    )
+    months = b.add(
+        f"{item.code}.months", forms.CharField(label="Months", widget=numeric), value.get("months")
+    )
+    legend = _label(b.pipe(item.text), b.required(item), item.label)
+    b.layout.append(Fieldset(legend, Div(Field(years), Field(months), css_class="duration")))
+
+
+def _build_ranked(item, b):
+    value = b.answers.get(item.code) or []
+    names = []
+    for n, slot in enumerate(item.slots, start=1):
+        initial = value[n - 1] if n <= len(value) else None
+        names.append(
+            b.add(f"{item.code}.{n}", forms.CharField(label=slot.text, max_length=1000), initial)
+        )
+    legend = _label(b.pipe(item.text), b.required(item), item.label)
+    b.layout.append(Fieldset(legend, *[Field(n) for n in names]))
+
+
+def _build_nominations(item, b):
+    value = b.answers.get(item.code) or []
+    parts = []
+    for n in range(1, int(item.max or 3) + 1):
+        entry = value[n - 1] if n <= len(value) else {}
+        name = b.add(
+            f"{item.code}.{n}.name",
+            forms.CharField(label=f"Name {n}", max_length=200),
+            entry.get("name"),
+        )
+        email = b.add(
+            f"{item.code}.{n}.email",
+            forms.CharField(
+                label=f"Email address {n}", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+            ),
+            entry.get("email"),
+        )
+        parts.append(Div(Field(name), Field(email), css_class="nomination"))
+    legend = _label(b.pipe(item.text), b.required(item), item.label)
+    b.layout.append(Fieldset(legend, *parts))
+
+
+def _build_hidden(item, b):
+    b.add(
+        item.code,
+        forms.CharField(widget=forms.HiddenInput(attrs={"data-capture": item.source or "browser"})),
+        b.answers.get(item.code),
+    )
+    b.layout.append(Field(item.code))
+
+
+BUILDERS = {
+    "info": _build_info,
+    "consent": _build_consent,
+    "single": _build_single,
+    "multi": _build_multi,
+    "grid": _build_grid,
+    "text": _build_text,
+    "longtext": _build_longtext,
+    "number": _build_number,
+    "duration": _build_duration,
+    "ranked": _build_ranked,
+    "nominations": _build_nominations,
+    "hidden": _build_hidden,
+}
+
+
+def page_form(
+    defn: Definition,
+    items: list[Item],
+    answers: Mapping[str, Any],
+    member: Mapping[str, Any],
+    data=None,
+    errors: Mapping[str, str] | None = None,
+) -> PageForm:
+    """Return the form of a page's shown items; bound to `data` with `errors` if given."""
+    builder = _Builder(defn, answers, member)
+    for item in items:
+        BUILDERS[item.type](item, builder)
+    form = PageForm(data=data, initial=builder.initial)
+    form.fields.update(builder.fields)
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.disable_csrf = True
+    form.helper.layout = Layout(*builder.layout)
+    if data is not None:
+        form.full_clean()
+        # Only the engine's messages count; Django's own checks are not the rules here.
+        form._errors = ErrorDict(
+            {
+                name: form.error_class([message])
+                for name, message in (errors or {}).items()
+                if name in form.fields
+            }
+        )
+    return form
+
+
+def error_anchor(form: PageForm, name: str) -> str:
+    """Return the id of the input an error-summary link should move focus to."""
+    widget = form.fields[name].widget
+    auto_id = f"id_{name}"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{auto_id}_0"
+    return auto_id

@@ -1,0 +1,215 @@
+"""Writes to questionnaires, versions and responses."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from panels.models import Disposition, Member, Round
+from surveys.definitions import definition_of
+from surveys.engine.checks import publish_problems
+from surveys.engine.definition import DefinitionError, load_definition
+from surveys.engine.routing import next_page, path, previous_page, prune
+from surveys.engine.textio import content_hash
+from surveys.engine.validation import page_fields, validate_page
+from surveys.models import Questionnaire, Response, Version, VersionStatus
+from surveys.selectors import member_attributes
+
+
+class DefinitionRejected(Exception):
+    """A definition cannot be stored or published; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} problem(s): " + "; ".join(problems[:3]))
+        self.problems = problems
+
+
+def _structure_problems(data: dict) -> list[str]:
+    if not isinstance(data, dict) or not isinstance(data.get("questionnaire"), str):
+        return ["The definition needs a 'questionnaire' name at the top level."]
+    try:
+        load_definition(data)
+    except DefinitionError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+@transaction.atomic
+def version_store(*, data: dict) -> tuple[Version, bool]:
+    """Store a definition as a new draft of its questionnaire.
+
+    Returns (version, created); when a version already holds the same definition, that
+    version is returned and nothing is written.
+    """
+    problems = _structure_problems(data)
+    if problems:
+        raise DefinitionRejected(problems)
+    questionnaire, _ = Questionnaire.objects.get_or_create(
+        slug=data["questionnaire"], defaults={"title": data.get("title", data["questionnaire"])}
+    )
+    versions = list(questionnaire.versions.select_for_update().order_by("number"))
+    digest = content_hash(data)
+    for existing in versions:
+        if content_hash(existing.definition) == digest:
+            return existing, False
+    latest = versions[-1] if versions else None
+    version = Version.objects.create(
+        questionnaire=questionnaire,
+        number=(latest.number + 1) if latest else 1,
+        title=data.get("title", questionnaire.title),
+        definition=data,
+        based_on=latest,
+    )
+    return version, True
+
+
+@transaction.atomic
+def version_copy(*, version: Version) -> Version:
+    """Start a new draft as a copy of `version`; return the draft."""
+    latest = version.questionnaire.versions.select_for_update().order_by("-number").first()
+    return Version.objects.create(
+        questionnaire=version.questionnaire,
+        number=latest.number + 1,
+        title=version.title,
+        definition=version.definition,
+        based_on=version,
+    )
+
+
+@transaction.atomic
+def version_update_draft(*, version: Version, data: dict) -> Version:
+    """Replace a draft's definition; a published version is refused."""
+    if data.get("questionnaire") != version.questionnaire.slug:
+        raise DefinitionRejected(["The definition names another questionnaire."])
+    changed = Version.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).update(
+        definition=data, title=data.get("title", version.title)
+    )
+    if not changed:
+        raise DefinitionRejected(["This version is published and cannot change; copy it."])
+    version.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def version_publish(*, version: Version) -> Version:
+    """Publish a draft after every publishing check passes; return the frozen version."""
+    version = Version.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        return version
+    problems = publish_problems(version.definition)
+    if problems:
+        raise DefinitionRejected([str(p) for p in problems])
+    version.status = VersionStatus.PUBLISHED
+    version.content_hash = content_hash(version.definition)
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "content_hash", "published_at"])
+    return version
+
+
+def round_use_version(*, round: Round, version: Version) -> Round:
+    """Point a round at a published version."""
+    if not version.is_published:
+        raise DefinitionRejected([f"{version} is a draft: publish it before a round uses it."])
+    round.version = version
+    round.save(update_fields=["version"])
+    return round
+
+
+class StaleAnswers(Exception):
+    """The page was submitted from an older state of the response than the stored one."""
+
+
+@dataclass
+class PageOutcome:
+    """What happened to a submitted page."""
+
+    response: Response
+    errors: dict[str, str] = field(default_factory=dict)
+    saved: bool = False
+    go_to: str | None = None  # the page to show next, or None when the response is complete
+
+
+@transaction.atomic
+def response_start(*, member: Member) -> Response:
+    """Return the member's response, creating it (and marking them started) on first use."""
+    response, created = Response.objects.get_or_create(
+        member=member, defaults={"version": member.round.version}
+    )
+    if created:
+        Member.objects.filter(pk=member.pk, disposition=Disposition.NOT_STARTED).update(
+            disposition=Disposition.PARTIAL
+        )
+    return response
+
+
+def response_save_page(
+    *,
+    response: Response,
+    page_id: str,
+    data: Mapping[str, list[str]],
+    revision: int,
+    action: str,
+) -> PageOutcome:
+    """Validate and store one submitted page; return where the respondent goes next.
+
+    `action` is "next" (the page must be valid), "back" or "later" (whatever is valid is
+    kept, the rest dropped). Raises StaleAnswers when `revision` is not the stored one
+    and the submission would change the stored answers.
+    """
+    defn = definition_of(response.version)
+    member = member_attributes(response.member)
+    result = validate_page(defn, page_id, data, response.answers, member)
+    if action == "next" and result.errors:
+        return PageOutcome(response=response, errors=result.errors)
+    kept, not_asked = prune(defn, result.answers, member)
+    with transaction.atomic():
+        current = Response.objects.select_for_update().get(pk=response.pk)
+        if current.revision != revision:
+            if _same_page(defn, page_id, current.answers, kept):
+                return _outcome(defn, current, page_id, action, member, saved=False)
+            raise StaleAnswers(page_id)
+        _apply(current, defn, page_id, kept, not_asked, action, member)
+    return _outcome(defn, current, page_id, action, member, saved=True)
+
+
+def _same_page(defn, page_id, stored: dict, new: dict) -> bool:
+    owned = page_fields(defn.page(page_id))
+    return {k: v for k, v in stored.items() if k in owned} == {
+        k: v for k, v in new.items() if k in owned
+    }
+
+
+def _apply(current: Response, defn, page_id, kept, not_asked, action, member) -> None:
+    current.answers, current.not_asked = kept, sorted(not_asked)
+    on_path = path(defn, kept, member)
+    done = [p for p in current.pages_done if p in on_path and p != page_id]
+    if action == "next":
+        done.append(page_id)
+    current.pages_done = sorted(done, key=lambda p: defn.page(p).index)
+    current.revision += 1
+    finished = action == "next" and next_page(defn, page_id, kept, member) is None
+    if finished and current.completed_at is None:
+        current.completed_at = timezone.now()
+        Member.objects.filter(pk=current.member_id).update(disposition=Disposition.COMPLETE)
+    current.save()
+
+
+def _outcome(defn, current, page_id, action, member, *, saved: bool) -> PageOutcome:
+    if action == "next":
+        go_to = next_page(defn, page_id, current.answers, member)
+    elif action == "back":
+        go_to = previous_page(defn, page_id, current.answers, member) or page_id
+    else:
+        go_to = page_id
+    return PageOutcome(response=current, saved=saved, go_to=go_to)
+
+
+def resume_page(response: Response) -> str | None:
+    """Return the first page on the respondent's path not yet completed (None: all done)."""
+    defn = definition_of(response.version)
+    member = member_attributes(response.member)
+    for page_id in path(defn, response.answers, member):
+        if page_id not in response.pages_done:
+            return page_id
+    return None

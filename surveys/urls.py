@@ -1,0 +1,14 @@
+from django.urls import path
+
+from surveys import views
+
+app_name = "surveys_admin"
+urlpatterns = [
+    path("", views.questionnaire_list, name="questionnaire_list"),
+    path("upload/", views.definition_upload, name="definition_upload"),
+    path("compare/", views.version_diff, name="version_diff"),
+    path("versions/<int:pk>/", views.version_detail, name="version_detail"),
+    path("versions/<int:pk>/download/", views.version_download, name="version_download"),
+    path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
+    path("versions/<int:pk>/copy/", views.version_copy, name="version_copy"),
+]

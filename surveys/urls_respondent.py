@@ -1,0 +1,14 @@
+from django.urls import path
+
+from surveys import views_respondent as views
+
+app_name = "surveys"
+urlpatterns = [
+    path("", views.welcome, name="welcome"),
+    path("start/", views.start, name="start"),
+    path("continue/", views.resume, name="resume"),
+    path("page/<slug:page_id>/", views.page, name="page"),
+    path("saved/", views.saved, name="saved"),
+    path("opt-out/", views.opt_out, name="opt_out"),
+    path("<path:token>/", views.link, name="link"),
+]

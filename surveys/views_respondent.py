@@ -1,0 +1,285 @@
+"""The respondent's pages: personal link, welcome, questionnaire pages, opt-out.
+
+A personal link is swapped for a session on first use and the browser is sent to a URL
+without the token. Opening any page (a GET) never starts a response, burns a token or opts
+anyone out: mail scanners open every link.
+"""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from panels import services as panel_services
+from panels.models import Member, RoundStatus
+from panels.tokens import hash_token, well_formed
+from surveys import ratelimit, services
+from surveys.definitions import definition_of
+from surveys.engine.routing import path, visible_items
+from surveys.forms_respondent import OptOutForm
+from surveys.models import Response
+from surveys.respondent_forms import error_anchor, page_form
+from surveys.selectors import member_attributes
+
+SESSION_KEY = "respondent_member"
+
+
+def _member_for_token(token: str) -> Member | None:
+    if not well_formed(token):
+        return None
+    return (
+        Member.objects.select_related("round__version", "panel__site", "contact")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def _neutral(request, status=404):
+    return render(
+        request,
+        "surveys/respondent/neutral.html",
+        {"study_contact": settings.STUDY_CONTACT},
+        status=status,
+    )
+
+
+@never_cache
+def link(request, token):
+    """Exchange a personal link for a session, then redirect to a URL without the token."""
+    if not ratelimit.allow(request):
+        return render(request, "surveys/respondent/slow_down.html", status=429)
+    member = _member_for_token(token)
+    if member is None or member.round.status == RoundStatus.PLANNED:
+        return _neutral(request)
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = member.pk
+    response = HttpResponseRedirect(reverse("surveys:welcome"))
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _session_member(request) -> Member | None:
+    member_id = request.session.get(SESSION_KEY)
+    if member_id is None:
+        return None
+    return (
+        Member.objects.select_related("round__version__questionnaire", "panel__site", "contact")
+        .filter(pk=member_id)
+        .first()
+    )
+
+
+def respondent_view(view):
+    """Give the view the session's member; refuse unknown, planned and closed rounds."""
+
+    def wrapper(request, *args, **kwargs):
+        member = _session_member(request)
+        if member is None or member.round.status == RoundStatus.PLANNED:
+            return _neutral(request)
+        if member.round.status == RoundStatus.CLOSED:
+            return render(request, "surveys/respondent/closed.html", {"round": member.round})
+        return view(request, member, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return never_cache(wrapper)
+
+
+def _response(member) -> Response | None:
+    return Response.objects.filter(member=member).select_related("version").first()
+
+
+@respondent_view
+def welcome(request, member):
+    response = _response(member)
+    if response and response.is_complete:
+        return render(
+            request,
+            "surveys/respondent/complete.html",
+            {
+                "round": member.round,
+                "response": response,
+                "member": member,
+                "can_change": member.round.allow_changes_after_completion,
+            },
+        )
+    return render(
+        request,
+        "surveys/respondent/welcome.html",
+        {"round": member.round, "response": response, "member": member},
+    )
+
+
+@require_POST
+@respondent_view
+def start(request, member):
+    response = services.response_start(member=member)
+    if response.is_complete and not member.round.allow_changes_after_completion:
+        return redirect("surveys:welcome")
+    page_id = services.resume_page(response)
+    if page_id is None:
+        page_id = definition_of(response.version).pages[0].id
+    return redirect("surveys:page", page_id=page_id)
+
+
+def _page_context(member, response, page_id, form, conflict=False):
+    defn = definition_of(response.version)
+    attrs = member_attributes(member)
+    pages = path(defn, _consent_assumed(defn, response.answers), attrs)
+    page = defn.page(page_id)
+    number = pages.index(page_id) + 1 if page_id in pages else 1
+    errors = [(error_anchor(form, name), errs[0]) for name, errs in form.errors.items()]
+    return {
+        "round": member.round,
+        "member": member,
+        "response": response,
+        "page": page,
+        "form": form,
+        "number": number,
+        "total": len(pages),
+        "title": defn.title,
+        "first": number == 1,
+        "errors": errors,
+        "conflict": conflict,
+        "percent": int(100 * (number - 1) / max(len(pages), 1)),
+    }
+
+
+def _consent_assumed(defn, answers: dict) -> dict:
+    """Return the answers with any consent not yet given assumed, to count the pages ahead."""
+    assumed = dict(answers)
+    for item in defn.items.values():
+        if item.type == "consent" and item.code not in assumed and item.options:
+            assumed[item.code] = item.options[0].code
+    return assumed
+
+
+def _reachable(response, page_id, attrs) -> bool:
+    defn = definition_of(response.version)
+    if page_id not in defn.pages_by_id:
+        return False
+    pages = path(defn, response.answers, attrs)
+    if page_id not in pages:
+        return False
+    earlier = pages[: pages.index(page_id)]
+    return all(p in response.pages_done for p in earlier)
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_view
+def page(request, member, page_id):
+    response = _response(member)
+    if response is None:
+        return redirect("surveys:welcome")
+    if response.is_complete and not member.round.allow_changes_after_completion:
+        return redirect("surveys:welcome")
+    attrs = member_attributes(member)
+    if not _reachable(response, page_id, attrs):
+        return redirect("surveys:resume")
+    if request.method == "POST":
+        return _submit(request, member, response, page_id, attrs)
+    return _show(request, member, response, page_id, attrs)
+
+
+def _show(
+    request, member, response, page_id, attrs, data=None, errors=None, conflict=False, status=200
+):
+    defn = definition_of(response.version)
+    items = visible_items(defn, page_id, response.answers, attrs)
+    form = page_form(defn, items, response.answers, attrs, data=data, errors=errors)
+    context = _page_context(member, response, page_id, form, conflict)
+    return render(request, "surveys/respondent/page.html", context, status=status)
+
+
+def _submit(request, member, response, page_id, attrs):
+    action = request.POST.get("action", "next")
+    if action not in {"next", "back", "later"}:
+        action = "next"
+    try:
+        revision = int(request.POST.get("revision", "-1"))
+    except ValueError:
+        revision = -1
+    data = {key: request.POST.getlist(key) for key in request.POST}
+    try:
+        outcome = services.response_save_page(
+            response=response, page_id=page_id, data=data, revision=revision, action=action
+        )
+    except services.StaleAnswers:
+        response.refresh_from_db()
+        return _show(request, member, response, page_id, attrs, conflict=True, status=409)
+    if outcome.errors:
+        return _show(
+            request,
+            member,
+            response,
+            page_id,
+            attrs,
+            data=request.POST,
+            errors=outcome.errors,
+            status=422,
+        )
+    if action == "later":
+        return redirect("surveys:saved")
+    if outcome.go_to is None:
+        return redirect("surveys:welcome")
+    return redirect("surveys:page", page_id=outcome.go_to)
+
+
+@respondent_view
+def resume(request, member):
+    response = _response(member)
+    if response is None:
+        return redirect("surveys:welcome")
+    page_id = services.resume_page(response)
+    if page_id is None:
+        return redirect("surveys:welcome")
+    return redirect("surveys:page", page_id=page_id)
+
+
+@respondent_view
+def saved(request, member):
+    return render(request, "surveys/respondent/saved.html", {"round": member.round})
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_view
+def opt_out(request, member):
+    return _opt_out(request, member)
+
+
+def _opt_out(request, member, action=None):
+    form = OptOutForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        member = panel_services.member_opt_out(member=member, scope=form.cleaned_data["scope"])
+        return render(
+            request,
+            "surveys/respondent/opted_out.html",
+            {"round": member.round, "scope": form.cleaned_data["scope"]},
+        )
+    return render(
+        request,
+        "surveys/respondent/opt_out.html",
+        {"round": member.round, "form": form, "action": action},
+    )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_opt_out(request, token):
+    """The opt-out link of an email: GET asks, POST records (RFC 8058 one-click too)."""
+    if not ratelimit.allow(request):
+        return render(request, "surveys/respondent/slow_down.html", status=429)
+    member = _member_for_token(token)
+    if member is None:
+        return _neutral(request)
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        panel_services.member_opt_out(member=member, scope="reminders")
+        return render(
+            request,
+            "surveys/respondent/opted_out.html",
+            {"round": member.round, "scope": "reminders"},
+        )
+    return _opt_out(request, member, action=request.path)

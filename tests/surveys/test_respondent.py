@@ -1,0 +1,361 @@
+"""The respondent's personal link and pages, through Django's test client."""
+
+import hashlib
+import re
+
+import pytest
+from django.test import Client, override_settings
+
+from panels.models import Member
+from panels.services import member_opt_in
+from panels.tokens import token_for
+from surveys.models import Response
+from tests.conftest import add_member, link_of, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_2020(seed_versions):
+    return make_round("2020 survey", seed_versions[1])
+
+
+@pytest.fixture
+def ann(round_2020):
+    return add_member(round_2020)
+
+
+def _open(client, member):
+    response = client.get(link_of(member))
+    assert response.status_code == 302
+    return response
+
+
+def _revision(html: str) -> str:
+    return re.search(r'name="revision" value="(\d+)"', html).group(1)
+
+
+def _started(client, member):
+    _open(client, member)
+    return client.post("/r/start/")
+
+
+def _consent(client):
+    page = client.get("/r/page/intro/")
+    return client.post(
+        "/r/page/intro/",
+        {"revision": _revision(page.content.decode()), "consent": "1", "action": "next"},
+    )
+
+
+def test_a_personal_link_is_swapped_for_a_session_and_a_url_without_the_token(client, ann):
+    response = _open(client, ann)
+    assert response["Location"] == "/r/"
+    assert response["Referrer-Policy"] == "no-referrer"
+    welcome = client.get("/r/")
+    assert "Start the survey" in welcome.content.decode()
+    assert token_for(ann.token_nonce) not in welcome.content.decode()
+
+
+def test_opening_the_link_and_the_welcome_page_changes_nothing(client, ann):
+    _open(client, ann)
+    client.get("/r/")
+    client.get("/r/page/intro/")
+    ann.refresh_from_db()
+    assert ann.disposition == "not_started"
+    assert not Response.objects.exists()
+
+
+def test_tokens_are_unguessable_and_stored_only_hashed(round_2020):
+    members = [add_member(round_2020, email=f"p{n}@example.org") for n in range(3)]
+    tokens = [token_for(m.token_nonce) for m in members]
+    assert len(set(tokens)) == 3
+    for member, token in zip(members, tokens, strict=True):
+        assert len(token) == 43  # 256 bits of HMAC output, base64url
+        assert len(member.token_nonce) == 32  # 128 random bits
+        assert member.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert not Member.objects.filter(token_hash=token).exists()
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43, "A" * 43, "%2E%2E%2Fetc%2Fpasswd", "<script>"])
+def test_an_unknown_or_malformed_token_gets_the_neutral_page(client, ann, token):
+    response = client.get(f"/r/{token}/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "This link cannot be used" in html
+    assert "survey@example.org" in html
+
+
+def test_a_round_not_yet_open_gets_the_same_neutral_page(client, seed_versions):
+    planned = make_round("2021 survey", seed_versions[1], status="planned")
+    member = add_member(planned)
+    response = client.get(link_of(member))
+    assert response.status_code == 404
+    assert "This link cannot be used" in response.content.decode()
+
+
+def test_a_closed_round_shows_a_polite_page_and_keeps_the_answers(client, ann, round_2020):
+    _started(client, ann)
+    _consent(client)
+    round_2020.status = "closed"
+    round_2020.save()
+    page = client.get("/r/page/organisation/")
+    assert "This survey has closed" in page.content.decode()
+    assert Response.objects.get(member=ann).answers["consent"] == 1
+
+
+@override_settings(TOKEN_LOOKUPS_PER_WINDOW=3)
+def test_token_look_ups_are_rate_limited_per_client_address(ann):
+    from django.core.cache import cache
+
+    cache.clear()
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    codes = [attacker.get(f"/r/{'B' * 43}/").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    assert attacker.get(link_of(ann)).status_code == 429
+    assert Client(REMOTE_ADDR="198.51.100.7").get(link_of(ann)).status_code == 302
+
+
+def test_starting_creates_the_response_and_marks_the_member_started(client, ann):
+    response = _started(client, ann)
+    assert response["Location"] == "/r/page/intro/"
+    ann.refresh_from_db()
+    assert ann.disposition == "partial"
+    assert Response.objects.get(member=ann).version.number == 2
+
+
+def test_a_page_with_errors_shows_a_summary_linking_to_each_field(client, ann):
+    _started(client, ann)
+    page = client.get("/r/page/organisation/")
+    assert page.status_code == 302  # the consent page comes first
+    page = client.get("/r/page/intro/")
+    response = client.post(
+        "/r/page/intro/", {"revision": _revision(page.content.decode()), "action": "next"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="error-summary"' in html
+    assert '<a href="#id_consent_0">' in html
+    assert "<title>Error:" in html
+
+
+def test_every_page_is_saved_before_the_next_shows(client, ann):
+    _started(client, ann)
+    response = _consent(client)
+    assert response["Location"] == "/r/page/organisation/"
+    assert Response.objects.get(member=ann).answers["consent"] == 1
+    assert Response.objects.get(member=ann).pages_done == ["intro"]
+
+
+def _answer_post(client, revision, choice, other=""):
+    return client.post(
+        "/r/page/post/",
+        {
+            "revision": revision,
+            "action": "next",
+            "covid.role_change": choice,
+            "covid.role_change.other.2": other,
+        },
+    )
+
+
+def _to_post_page(client, ann):
+    _started(client, ann)
+    _consent(client)
+    page = client.get("/r/page/organisation/")
+    client.post(
+        "/r/page/organisation/",
+        {
+            "revision": _revision(page.content.decode()),
+            "action": "next",
+            "respondent.org_type": "1",
+        },
+    )
+    return _revision(client.get("/r/page/post/").content.decode())
+
+
+def test_an_other_text_is_kept_only_with_its_option(client, ann):
+    revision = _to_post_page(client, ann)
+    _answer_post(client, revision, "2", "I now lead the Covid discharge hub")
+    answers = Response.objects.get(member=ann).answers
+    assert answers["covid.role_change"] == 2
+    assert answers["covid.role_change.other.2"] == "I now lead the Covid discharge hub"
+    revision = _revision(client.get("/r/page/post/").content.decode())
+    _answer_post(client, revision, "1", "I now lead the Covid discharge hub")
+    answers = Response.objects.get(member=ann).answers
+    assert answers["covid.role_change"] == 1
+    assert "covid.role_change.other.2" not in answers
+
+
+def test_an_older_tab_cannot_overwrite_newer_answers(client, ann):
+    revision = _to_post_page(client, ann)
+    _answer_post(client, revision, "2", "newer answer from tab B")
+    stale = _answer_post(client, revision, "1")
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Your answers were changed in another window" in html
+    assert "newer answer from tab B" in html
+    answers = Response.objects.get(member=ann).answers
+    assert answers["covid.role_change.other.2"] == "newer answer from tab B"
+
+
+def test_a_double_submit_saves_once_and_moves_on(client, ann):
+    revision = _to_post_page(client, ann)
+    first = _answer_post(client, revision, "1")
+    second = _answer_post(client, revision, "1")
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Response.objects.get(member=ann).revision == int(revision) + 1
+
+
+def test_resuming_from_the_link_on_another_device_goes_to_the_first_page_not_done(ann):
+    phone = Client()
+    revision = _to_post_page(phone, ann)
+    _answer_post(phone, revision, "1")
+    laptop = Client()
+    _open(laptop, ann)
+    assert "Welcome back" in laptop.get("/r/").content.decode()
+    assert laptop.post("/r/start/")["Location"] == "/r/page/objectives/"
+    back = laptop.get("/r/page/post/").content.decode()
+    assert re.search(r'name="covid.role_change" value="1"[^>]*checked', back)
+
+
+def test_save_and_finish_later_keeps_what_is_valid(client, ann):
+    revision = _to_post_page(client, ann)
+    response = client.post(
+        "/r/page/post/",
+        {
+            "revision": revision,
+            "action": "later",
+            "covid.role_change": "1",
+            "respondent.time_in_post.years": "many",
+        },
+    )
+    assert response["Location"] == "/r/saved/"
+    answers = Response.objects.get(member=ann).answers
+    assert answers["covid.role_change"] == 1
+    assert "respondent.time_in_post" not in answers
+
+
+def test_pages_cannot_be_skipped_by_typing_their_address(client, ann):
+    _started(client, ann)
+    assert client.get("/r/page/final/")["Location"] == "/r/continue/"
+    assert client.get("/r/page/no-such-page/")["Location"] == "/r/continue/"
+
+
+def _finish(client, ann):
+    _to_post_page(client, ann)
+    url = "/r/page/post/"
+    for _ in range(30):
+        page = client.get(url)
+        response = client.post(
+            url, {"revision": _revision(page.content.decode()), "action": "next"}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        url = response["Location"]
+        if not url.startswith("/r/page/"):
+            return url
+    raise AssertionError("never finished")
+
+
+def test_finishing_marks_the_member_complete_and_a_return_visit_says_so(client, ann):
+    assert _finish(client, ann) == "/r/"
+    ann.refresh_from_db()
+    assert ann.disposition == "complete"
+    assert Response.objects.get(member=ann).completed_at is not None
+    html = client.get("/r/").content.decode()
+    assert "your answers are complete" in html
+    assert "Review or change my answers" not in html
+    assert client.get("/r/page/post/")["Location"] == "/r/"
+
+
+def test_a_round_can_let_respondents_change_answers_until_it_closes(client, ann, round_2020):
+    round_2020.allow_changes_after_completion = True
+    round_2020.save()
+    _finish(client, ann)
+    assert "Review or change my answers" in client.get("/r/").content.decode()
+    assert client.post("/r/start/")["Location"] == "/r/page/intro/"
+    assert client.get("/r/page/post/").status_code == 200
+
+
+def test_opting_out_from_a_page_asks_first_then_records_it(client, ann):
+    _started(client, ann)
+    form = client.get("/r/opt-out/")
+    assert "Take me off the study" in form.content.decode()
+    ann.refresh_from_db()
+    assert ann.opted_out_study_at is None
+    client.post("/r/opt-out/", {"scope": "study"})
+    ann.refresh_from_db()
+    assert ann.opted_out_study_at is not None and ann.disposition == "opted_out"
+    assert ann.contact.left_study_on is not None
+
+
+def test_opting_out_of_reminders_keeps_the_member_in_the_round(client, ann):
+    _open(client, ann)
+    response = client.post("/r/opt-out/", {"scope": "reminders"})
+    assert "no more reminders" in response.content.decode().replace("any more", "no more")
+    ann.refresh_from_db()
+    assert ann.opted_out_reminders_at is not None and ann.opted_out_study_at is None
+    assert ann.disposition == "not_started"
+
+
+def test_an_opt_out_without_a_choice_says_so_next_to_the_field(client, ann):
+    _open(client, ann)
+    response = client.post("/r/opt-out/", {})
+    assert "Please choose one of the two options." in response.content.decode()
+    ann.refresh_from_db()
+    assert ann.opted_out_reminders_at is None
+
+
+def test_the_email_opt_out_link_changes_nothing_on_get(client, ann):
+    url = f"/o/{token_for(ann.token_nonce)}/"
+    assert "Confirm" in client.get(url).content.decode()
+    ann.refresh_from_db()
+    assert ann.opted_out_reminders_at is None
+
+
+def test_the_email_one_click_opt_out_post_records_it(ann):
+    mail_client = Client(enforce_csrf_checks=True)
+    response = mail_client.post(
+        f"/o/{token_for(ann.token_nonce)}/", {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    ann.refresh_from_db()
+    assert ann.opted_out_reminders_at is not None
+
+
+def test_an_evaluator_can_undo_an_opt_out(client, ann):
+    _open(client, ann)
+    client.post("/r/opt-out/", {"scope": "study"})
+    ann.refresh_from_db()
+    member_opt_in(member=ann)
+    ann.refresh_from_db()
+    assert (ann.opted_out_study_at, ann.disposition, ann.contact.left_study_on) == (
+        None,
+        "not_started",
+        None,
+    )
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(ann):
+    browser = Client(enforce_csrf_checks=True)
+    _open(browser, ann)
+    assert browser.post("/r/start/").status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_respondent_pages_send_a_strict_content_security_policy(client, ann):
+    _open(client, ann)
+    policy = client.get("/r/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_piped_text_is_escaped(client, seed_versions):
+    round_ = make_round("2020 hostile", seed_versions[1])
+    member = add_member(round_)
+    member.panel.site.__class__.objects.filter(pk=member.panel.site_id).update(cohort_year=2013)
+    _started(client, member)
+    _consent(client)
+    html = client.get("/r/page/organisation/").content.decode()
+    assert "<script>" not in html

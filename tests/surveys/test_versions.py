@@ -1,0 +1,281 @@
+import copy
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from surveys.engine import parse_text
+from surveys.models import Questionnaire, Version
+from surveys.services import (
+    DefinitionRejected,
+    round_use_version,
+    version_copy,
+    version_publish,
+    version_store,
+    version_update_draft,
+)
+from tests.conftest import make_round
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(__file__).resolve().parents[2] / "surveys" / "questionnaires"
+BARRIERS_SHARED = [
+    "different_cultures",
+    "gps_not_committed",
+    "financial_constraints",
+    "competing_demands",
+    "acute_not_engaged",
+    "information_governance",
+    "incompatible_it",
+    "insufficient_leadership",
+    "realistic_savings",
+    "staff_shortages",
+    "increased_demand",
+]
+FACILITATORS_SHARED = [
+    "working_relationships",
+    "local_leadership",
+    "local_champions",
+    "patient_codesign",
+    "simple_economy",
+    "provider_involvement",
+    "voluntary_sector_involvement",
+    "bottom_up_approach",
+]
+PROGRESS_SHARED = [
+    "quality_of_care",
+    "quality_of_life",
+    "unplanned_admissions",
+    "joined_up_services",
+    "costs",
+    "say_in_care",
+    "accessibility",
+    "self_management",
+]
+
+
+def _small(slug="tiny", text="How are you?"):
+    return {
+        "format": 1,
+        "questionnaire": slug,
+        "title": "Tiny",
+        "pages": [{"id": "p1", "items": [{"code": "mood", "type": "text", "text": text}]}],
+    }
+
+
+@pytest.mark.parametrize("name", ["kip-2016.yaml", "kip-2020.yaml"])
+def test_each_seed_questionnaire_loads_publishes_dumps_and_loads_again_identically(
+    name, tmp_path, capsys
+):
+    path = SEEDS / name
+    call_command("load_questionnaire", str(path), "--publish")
+    assert "(Published)" in capsys.readouterr().out
+    version = Version.objects.get()
+    out = tmp_path / "dumped.yaml"
+    call_command("dump_questionnaire", "kip", "--version", str(version.number), "-o", str(out))
+    assert out.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    call_command("load_questionnaire", str(out))
+    assert "unchanged" in capsys.readouterr().out
+    assert Version.objects.count() == 1
+
+
+def test_the_diff_of_the_seed_questionnaires_shows_shared_items_as_trend_safe(
+    seed_versions, capsys
+):
+    call_command("questionnaire_diff", "kip:1", "kip:2")
+    rows = {
+        line.split()[0]: line.split()[1:3]
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith(("barrier.", "facilitator.", "progress."))
+    }
+    for code in BARRIERS_SHARED:
+        assert rows[f"barrier.{code}"] == ["identical", "safe"]
+    for code in FACILITATORS_SHARED:
+        assert rows[f"facilitator.{code}"] == ["identical", "safe"]
+    for code in PROGRESS_SHARED:
+        assert rows[f"progress.{code}"] == ["wording_changed", "comparable"]
+    assert rows["barrier.covid_time"][0] == "added"
+    assert rows["barrier.lack_of_trust"][0] == "removed"
+
+
+def test_the_diff_command_also_compares_definition_files(capsys):
+    call_command("questionnaire_diff", str(SEEDS / "kip-2016.yaml"), str(SEEDS / "kip-2020.yaml"))
+    assert "barrier.financial_constraints" in capsys.readouterr().out
+
+
+def test_the_diff_command_names_an_unknown_version():
+    with pytest.raises(CommandError, match="No version 9"):
+        call_command("questionnaire_diff", "kip:9", "kip:1")
+
+
+def test_a_published_version_cannot_be_changed_through_the_orm(seed_versions):
+    v2016 = seed_versions[0]
+    v2016.title = "Rewritten"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        v2016.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Version.objects.filter(pk=v2016.pk).update(definition={"questionnaire": "kip"})
+    assert Version.objects.get(pk=v2016.pk).title != "Rewritten"
+
+
+def test_a_published_version_cannot_be_deleted_on_postgresql(seed_versions):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("deletion is refused by a trigger on PostgreSQL only")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Version.objects.filter(pk=seed_versions[0].pk).delete()
+
+
+def test_a_published_version_cannot_be_changed_through_the_service(seed_versions):
+    data = copy.deepcopy(seed_versions[1].definition)
+    data["title"] = "Rewritten"
+    with pytest.raises(DefinitionRejected, match="published"):
+        version_update_draft(version=seed_versions[1], data=data)
+
+
+def test_loading_a_changed_file_makes_a_new_draft_and_leaves_the_published_one(
+    seed_versions, tmp_path
+):
+    data = parse_text((SEEDS / "kip-2020.yaml").read_text(encoding="utf-8"))
+    data["title"] = "Key informant survey 2021"
+    path = tmp_path / "kip-2021.json"
+    import json
+
+    path.write_text(json.dumps(data), encoding="utf-8")
+    call_command("load_questionnaire", str(path))
+    assert Version.objects.get(questionnaire__slug="kip", number=2).title != data["title"]
+    new = Version.objects.get(questionnaire__slug="kip", number=3)
+    assert (new.status, new.title, new.based_on.number) == ("draft", data["title"], 2)
+
+
+def test_the_admin_cannot_change_or_delete_a_published_version(
+    client, seed_versions, django_user_model
+):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(root)
+    url = reverse("admin:surveys_version_change", args=[seed_versions[0].pk])
+    response = client.post(url, {"title": "Rewritten"})
+    assert response.status_code == 403
+    delete = reverse("admin:surveys_version_delete", args=[seed_versions[0].pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Version.objects.filter(pk=seed_versions[0].pk, title__contains="2016").exists()
+
+
+def test_a_draft_can_change_and_then_publish_with_a_content_hash():
+    draft, created = version_store(data=_small())
+    assert created and draft.status == "draft"
+    version_update_draft(version=draft, data=_small(text="How is it going?"))
+    published = version_publish(version=draft)
+    assert published.is_published and len(published.content_hash) == 64
+    assert published.definition["pages"][0]["items"][0]["text"] == "How is it going?"
+
+
+def test_a_new_version_starts_as_a_copy_of_an_earlier_one():
+    first, _ = version_store(data=_small())
+    version_publish(version=first)
+    copy_ = version_copy(version=first)
+    assert (copy_.number, copy_.status, copy_.definition, copy_.based_on) == (
+        2,
+        "draft",
+        first.definition,
+        first,
+    )
+
+
+def test_publishing_reports_every_problem_at_once_and_publishes_nothing():
+    data = _small()
+    data["pages"][0]["items"].append({"code": "mood", "type": "text", "text": "Again {nowhere}"})
+    data["pages"][0]["show_if"] = "answered(nonexistent) and ("
+    draft, _ = version_store(data=_small())
+    Version.objects.filter(pk=draft.pk).update(definition=data)
+    draft.refresh_from_db()
+    with pytest.raises(DefinitionRejected) as caught:
+        version_publish(version=draft)
+    assert len(caught.value.problems) >= 3
+    joined = " ".join(caught.value.problems)
+    assert "mood" in joined and "nowhere" in joined
+    assert Version.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_load_questionnaire_refuses_a_broken_file_and_stores_nothing(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "format: 1\nquestionnaire: broken\npages:\n  - id: 1x\n    items: [\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="problem"):
+        call_command("load_questionnaire", str(path))
+    assert not Questionnaire.objects.filter(slug="broken").exists()
+
+
+def test_load_questionnaire_with_publish_refuses_a_version_with_problems(tmp_path):
+    data = _small("bad")
+    data["pages"][0]["items"][0]["text"] = "Hello {member.shoe_size}"
+    import json
+
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="shoe_size"):
+        call_command("load_questionnaire", str(path), "--publish")
+    assert not Version.objects.filter(questionnaire__slug="bad").exists()
+
+
+def test_a_round_uses_only_a_published_version(seed_versions):
+    draft, _ = version_store(data=_small())
+    round_ = make_round("2021 survey", seed_versions[1])
+    with pytest.raises(DefinitionRejected, match="draft"):
+        round_use_version(round=round_, version=draft)
+    assert round_.version == seed_versions[1]
+
+
+def test_the_version_page_shows_every_item_code_and_whether_it_is_reached(
+    client, alice, seed_versions
+):
+    client.force_login(alice)
+    page = client.get(reverse("surveys_admin:version_detail", args=[seed_versions[1].pk]))
+    html = page.content.decode()
+    assert "barrier.financial_constraints" in html and "always" in html
+    assert "respondent.covid_role_change.other.2" not in html
+
+
+def test_the_compare_page_lists_changes_by_item_code(client, alice, seed_versions):
+    client.force_login(alice)
+    page = client.get(
+        reverse("surveys_admin:version_diff"), {"a": seed_versions[0].pk, "b": seed_versions[1].pk}
+    )
+    html = page.content.decode()
+    assert "barrier.financial_constraints</code></th><td>identical</td><td>safe" in html
+    assert "progress.costs</code></th><td>wording_changed</td><td>comparable" in html
+
+
+def test_uploading_a_definition_page_lists_every_problem(client, alice):
+    client.force_login(alice)
+    upload = SimpleUploadedFile("q.yaml", b"format: 1\nquestionnaire: x\npages: 7\n")
+    page = client.post(reverse("surveys_admin:definition_upload"), {"file": upload})
+    assert "Nothing was stored" in page.content.decode()
+    assert not Questionnaire.objects.filter(slug="x").exists()
+
+
+def test_publishing_from_the_page_freezes_the_version(client, alice):
+    draft, _ = version_store(data=_small())
+    client.force_login(alice)
+    client.post(reverse("surveys_admin:version_publish", args=[draft.pk]))
+    assert Version.objects.get(pk=draft.pk).is_published
+
+
+def test_outsiders_cannot_reach_questionnaire_pages(client, charlie, seed_versions):
+    client.force_login(charlie)
+    for url in [
+        reverse("surveys_admin:questionnaire_list"),
+        reverse("surveys_admin:version_detail", args=[seed_versions[0].pk]),
+        reverse("surveys_admin:version_diff"),
+    ]:
+        assert client.get(url).status_code == 403
+    assert (
+        client.post(reverse("surveys_admin:version_copy", args=[seed_versions[0].pk])).status_code
+        == 403
+    )
+    assert Version.objects.count() == 2
