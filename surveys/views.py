@@ -15,6 +15,7 @@ from surveys.engine import (
     parse_text,
     publish_problems,
     reachable_items,
+    trend_items_lost,
 )
 from surveys.forms import DefinitionUploadForm, DiffForm
 from surveys.models import Questionnaire, Version
@@ -99,11 +100,14 @@ def version_copy(request, pk):
 @evaluator_required
 def version_diff(request):
     form = DiffForm(request.GET or None)
-    changes = None
+    changes = lost = None
     if form.is_valid():
-        a, b = form.cleaned_data["a"], form.cleaned_data["b"]
         try:
-            changes = diff_versions(definition_of(a), definition_of(b))
+            a, b = definition_of(form.cleaned_data["a"]), definition_of(form.cleaned_data["b"])
         except DefinitionError as exc:
             form.add_error(None, f"A version cannot be read: {exc}")
-    return render(request, "surveys/version_diff.html", {"form": form, "changes": changes})
+        else:
+            changes, lost = diff_versions(a, b), trend_items_lost(a, b)
+    return render(
+        request, "surveys/version_diff.html", {"form": form, "changes": changes, "lost": lost}
+    )

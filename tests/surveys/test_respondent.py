@@ -351,11 +351,78 @@ def test_respondent_pages_send_a_strict_content_security_policy(client, ann):
     assert "frame-ancestors 'none'" in policy
 
 
-def test_piped_text_is_escaped(client, seed_versions):
-    round_ = make_round("2020 hostile", seed_versions[1])
-    member = add_member(round_)
-    member.panel.site.__class__.objects.filter(pk=member.panel.site_id).update(cohort_year=2013)
-    _started(client, member)
-    _consent(client)
-    html = client.get("/r/page/organisation/").content.decode()
-    assert "<script>" not in html
+ROUTED = {
+    "format": 1,
+    "questionnaire": "routed",
+    "title": "Routed",
+    "pages": [
+        {
+            "id": "role",
+            "items": [
+                {
+                    "code": "lead",
+                    "type": "single",
+                    "text": "Do you lead the programme?",
+                    "options": [{"code": 1, "text": "Yes"}, {"code": 2, "text": "No"}],
+                },
+            ],
+        },
+        {
+            "id": "leading",
+            "show_if": "lead == 1",
+            "items": [
+                {"code": "lead.years", "type": "number", "text": "For how many years?"},
+            ],
+        },
+        {
+            "id": "closing",
+            "items": [
+                {"code": "comments", "type": "text", "text": "Anything else, {member.first_name}?"},
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def routed_member():
+    from surveys.services import version_publish, version_store
+
+    version, _ = version_store(data=ROUTED)
+    round_ = make_round("Routed round", version_publish(version=version))
+    return add_member(round_)
+
+
+def _post(client, url, **fields):
+    page = client.get(url)
+    return client.post(
+        url, {"revision": _revision(page.content.decode()), "action": "next", **fields}
+    )
+
+
+def test_an_answer_hidden_by_a_changed_earlier_answer_is_cleared_and_not_asked(
+    client, routed_member
+):
+    _started(client, routed_member)
+    assert _post(client, "/r/page/role/", lead="1")["Location"] == "/r/page/leading/"
+    years = _post(client, "/r/page/leading/", **{"lead.years": "4"})
+    assert years["Location"] == "/r/page/closing/"
+    assert Response.objects.get(member=routed_member).answers["lead.years"] == 4
+    assert _post(client, "/r/page/role/", lead="2")["Location"] == "/r/page/closing/"
+    response = Response.objects.get(member=routed_member)
+    assert "lead.years" not in response.answers
+    assert "lead.years" in response.not_asked
+    assert response.pages_done == ["role"]
+
+
+def test_piped_member_attributes_are_escaped(client, routed_member):
+    from panels.models import Contact
+
+    Contact.objects.filter(pk=routed_member.contact_id).update(
+        first_name="<script>alert(1)</script>{member.site}"
+    )
+    _started(client, routed_member)
+    _post(client, "/r/page/role/", lead="2")
+    html = client.get("/r/page/closing/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{member.site}" in html
+    assert "<script>alert(1)" not in html

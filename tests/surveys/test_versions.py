@@ -279,3 +279,32 @@ def test_outsiders_cannot_reach_questionnaire_pages(client, charlie, seed_versio
         == 403
     )
     assert Version.objects.count() == 2
+
+
+def test_the_compare_page_warns_when_a_change_stops_asking_an_item(client, alice):
+    first, _ = version_store(data=_small("trend"))
+    second_data = _small("trend")
+    second_data["pages"][0]["items"].insert(
+        0,
+        {
+            "code": "gate",
+            "type": "single",
+            "text": "Go on?",
+            "options": [{"code": 1, "text": "Yes"}],
+        },
+    )
+    second_data["pages"].append(
+        {
+            "id": "p2",
+            "show_if": "gate == 2",
+            "items": [{"code": "later", "type": "text", "text": "Later"}],
+        }
+    )
+    second_data["pages"][0]["items"][1]["show_if"] = "gate == 2"
+    second, _ = version_store(data=second_data)
+    client.force_login(alice)
+    html = client.get(
+        reverse("surveys_admin:version_diff"), {"a": first.pk, "b": second.pk}
+    ).content.decode()
+    assert "can no longer be reached" in html
+    assert "<li><code>mood</code></li>" in html
