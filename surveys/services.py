@@ -10,7 +10,7 @@ from panels.models import Disposition, Member, Round
 from surveys.definitions import definition_of
 from surveys.engine.checks import publish_problems
 from surveys.engine.definition import DefinitionError, load_definition
-from surveys.engine.routing import next_page, path, previous_page, prune
+from surveys.engine.routing import page_after, page_before, path, walk, walked_not_asked
 from surveys.engine.textio import content_hash
 from surveys.engine.validation import page_fields, validate_page
 from surveys.models import Questionnaire, Response, Version, VersionStatus
@@ -162,15 +162,16 @@ def response_save_page(
     result = validate_page(defn, page_id, data, response.answers, member)
     if action == "next" and result.errors:
         return PageOutcome(response=response, errors=result.errors)
-    kept, not_asked = prune(defn, result.answers, member)
+    walked = walk(defn, result.answers, member)  # once: it decides what stands and the path
     with transaction.atomic():
         current = Response.objects.select_for_update().get(pk=response.pk)
         if current.revision != revision:
-            if _same_page(defn, page_id, current.answers, kept):
-                return _outcome(defn, current, page_id, action, member, saved=False)
+            if _same_page(defn, page_id, current.answers, walked.kept):
+                pages = walk(defn, current.answers, member).pages
+                return _outcome(defn, pages, current, page_id, action, saved=False)
             raise StaleAnswers(page_id)
-        _apply(current, defn, page_id, kept, not_asked, action, member)
-    return _outcome(defn, current, page_id, action, member, saved=True)
+        _apply(current, defn, page_id, walked, action)
+    return _outcome(defn, walked.pages, current, page_id, action, saved=True)
 
 
 def _same_page(defn, page_id, stored: dict, new: dict) -> bool:
@@ -180,26 +181,26 @@ def _same_page(defn, page_id, stored: dict, new: dict) -> bool:
     }
 
 
-def _apply(current: Response, defn, page_id, kept, not_asked, action, member) -> None:
-    current.answers, current.not_asked = kept, sorted(not_asked)
-    on_path = path(defn, kept, member)
-    done = [p for p in current.pages_done if p in on_path and p != page_id]
+def _apply(current: Response, defn, page_id, walked, action) -> None:
+    current.answers = walked.kept
+    current.not_asked = sorted(walked_not_asked(defn, walked))
+    done = [p for p in current.pages_done if p in walked.pages and p != page_id]
     if action == "next":
         done.append(page_id)
     current.pages_done = sorted(done, key=lambda p: defn.page(p).index)
     current.revision += 1
-    finished = action == "next" and next_page(defn, page_id, kept, member) is None
+    finished = action == "next" and page_after(walked.pages, defn, page_id) is None
     if finished and current.completed_at is None:
         current.completed_at = timezone.now()
         Member.objects.filter(pk=current.member_id).update(disposition=Disposition.COMPLETE)
     current.save()
 
 
-def _outcome(defn, current, page_id, action, member, *, saved: bool) -> PageOutcome:
+def _outcome(defn, pages, current, page_id, action, *, saved: bool) -> PageOutcome:
     if action == "next":
-        go_to = next_page(defn, page_id, current.answers, member)
+        go_to = page_after(pages, defn, page_id)
     elif action == "back":
-        go_to = previous_page(defn, page_id, current.answers, member) or page_id
+        go_to = page_before(pages, defn, page_id) or page_id
     else:
         go_to = page_id
     return PageOutcome(response=current, saved=saved, go_to=go_to)

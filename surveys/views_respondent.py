@@ -18,7 +18,7 @@ from panels.models import Member, RoundStatus
 from panels.tokens import hash_token, well_formed
 from surveys import ratelimit, services
 from surveys.definitions import definition_of
-from surveys.engine.routing import path, visible_items
+from surveys.engine.routing import path, walk, walked_items
 from surveys.forms_respondent import OptOutForm
 from surveys.models import Response
 from surveys.respondent_forms import error_anchor, page_form
@@ -124,10 +124,10 @@ def start(request, member):
     return redirect("surveys:page", page_id=page_id)
 
 
-def _page_context(member, response, page_id, form, conflict=False):
+def _page_context(member, response, walked, attrs, page_id, form, conflict=False):
     defn = definition_of(response.version)
-    attrs = member_attributes(member)
-    pages = path(defn, _consent_assumed(defn, response.answers), attrs)
+    assumed = _consent_assumed(defn, response.answers)
+    pages = walked.pages if assumed == response.answers else path(defn, assumed, attrs)
     page = defn.page(page_id)
     number = pages.index(page_id) + 1 if page_id in pages else 1
     errors = [(error_anchor(form, name), errs[0]) for name, errs in form.errors.items()]
@@ -156,15 +156,16 @@ def _consent_assumed(defn, answers: dict) -> dict:
     return assumed
 
 
-def _reachable(response, page_id, attrs) -> bool:
-    defn = definition_of(response.version)
-    if page_id not in defn.pages_by_id:
+def _reachable(response, page_id, walked) -> bool:
+    if page_id not in walked.pages:
         return False
-    pages = path(defn, response.answers, attrs)
-    if page_id not in pages:
-        return False
-    earlier = pages[: pages.index(page_id)]
+    earlier = walked.pages[: walked.pages.index(page_id)]
     return all(p in response.pages_done for p in earlier)
+
+
+def _walk(response, attrs):
+    """Walk the routing once for this request: it gives the path and what stands."""
+    return walk(definition_of(response.version), response.answers, attrs)
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,20 +177,32 @@ def page(request, member, page_id):
     if response.is_complete and not member.round.allow_changes_after_completion:
         return redirect("surveys:welcome")
     attrs = member_attributes(member)
-    if not _reachable(response, page_id, attrs):
+    walked = _walk(response, attrs)
+    if not _reachable(response, page_id, walked):
         return redirect("surveys:resume")
     if request.method == "POST":
         return _submit(request, member, response, page_id, attrs)
-    return _show(request, member, response, page_id, attrs)
+    return _show(request, member, response, page_id, attrs, walked=walked)
 
 
 def _show(
-    request, member, response, page_id, attrs, data=None, errors=None, conflict=False, status=200
+    request,
+    member,
+    response,
+    page_id,
+    attrs,
+    *,
+    walked=None,
+    data=None,
+    errors=None,
+    conflict=False,
+    status=200,
 ):
     defn = definition_of(response.version)
-    items = visible_items(defn, page_id, response.answers, attrs)
+    walked = walked or _walk(response, attrs)
+    items = walked_items(defn, page_id, walked, attrs)
     form = page_form(defn, items, response.answers, attrs, data=data, errors=errors)
-    context = _page_context(member, response, page_id, form, conflict)
+    context = _page_context(member, response, walked, attrs, page_id, form, conflict)
     return render(request, "surveys/respondent/page.html", context, status=status)
 
 

@@ -161,17 +161,25 @@ def path(defn: Definition, answers: Answers, member: Member) -> list[str]:
 
 def visible_items(defn: Definition, page_id: str, answers: Answers, member: Member) -> list[Item]:
     """Return the page's shown items, each with only its shown options."""
-    kept = walk(defn, answers, member).kept
-    shown = []
-    for item in defn.page(page_id).items:
-        if holds(item.show_if, kept, member):
-            shown.append(with_visible_options(item, kept, member))
-    return shown
+    return walked_items(defn, page_id, walk(defn, answers, member), member)
 
 
-def next_page(defn: Definition, page_id: str, answers: Answers, member: Member) -> str | None:
-    """Return the page after ``page_id`` on the path, or None at the end."""
-    pages = path(defn, answers, member)
+def walked_items(defn: Definition, page_id: str, walked: Walk, member: Member) -> list[Item]:
+    """Return the page's shown items after a walk already made (a request walks once)."""
+    return [
+        with_visible_options(item, walked.kept, member)
+        for item in defn.page(page_id).items
+        if holds(item.show_if, walked.kept, member)
+    ]
+
+
+def walked_not_asked(defn: Definition, walked: Walk) -> set[str]:
+    """Return the answer codes a walk did not show."""
+    return {code for code in defn.answer_codes() if code not in walked.shown}
+
+
+def page_after(pages: list[str], defn: Definition, page_id: str) -> str | None:
+    """Return the page after ``page_id`` among a path's ``pages``, or None at the end."""
     if page_id in pages:
         position = pages.index(page_id)
         return pages[position + 1] if position + 1 < len(pages) else None
@@ -179,19 +187,27 @@ def next_page(defn: Definition, page_id: str, answers: Answers, member: Member) 
     return next((p for p in pages if defn.page(p).index > current), None)
 
 
-def previous_page(defn: Definition, page_id: str, answers: Answers, member: Member) -> str | None:
-    """Return the page before ``page_id`` on the path, or None at the start."""
-    pages = path(defn, answers, member)
+def page_before(pages: list[str], defn: Definition, page_id: str) -> str | None:
+    """Return the page before ``page_id`` among a path's ``pages``, or None at the start."""
     current = defn.page(page_id).index
     earlier = [p for p in pages if defn.page(p).index < current]
     return earlier[-1] if earlier else None
 
 
+def next_page(defn: Definition, page_id: str, answers: Answers, member: Member) -> str | None:
+    """Return the page after ``page_id`` on the path, or None at the end."""
+    return page_after(path(defn, answers, member), defn, page_id)
+
+
+def previous_page(defn: Definition, page_id: str, answers: Answers, member: Member) -> str | None:
+    """Return the page before ``page_id`` on the path, or None at the start."""
+    return page_before(path(defn, answers, member), defn, page_id)
+
+
 def prune(defn: Definition, answers: Answers, member: Member) -> tuple[dict[str, Any], set[str]]:
     """Return the answers that stand and the answer codes that are not asked."""
     result = walk(defn, answers, member)
-    not_asked = {code for code in defn.answer_codes() if code not in result.shown}
-    return result.kept, not_asked
+    return result.kept, walked_not_asked(defn, result)
 
 
 def item_status(
