@@ -23,7 +23,21 @@ run: install
 	@echo "Open http://127.0.0.1:8000/ (admin at /admin/). Ctrl-C stops the web server and the worker."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-test: install
+# Chromium for the browser tests: installed where this can (Debian or Ubuntu, as root);
+# elsewhere the run skips those tests and names them in its last lines.
+browsers:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } || \
+		echo "Chromium could not be installed: the browser tests will be skipped."; \
+	else \
+		echo "No Chromium at /usr/bin/chromium and no root to install it: browser tests will be skipped."; \
+	fi
+
+test: install browsers
 	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: install

@@ -99,3 +99,25 @@ def link_of(member) -> str:
     from panels.tokens import token_for
 
     return f"/r/{token_for(member.token_nonce)}/"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the browser tests that did not run, loudly, in the run's last lines."""
+    from tests.browser.conftest import SKIP_PREFIX
+
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if SKIP_PREFIX in str(report.longrepr)
+    ]
+    if not skipped:
+        return
+    reason = str(skipped[0].longrepr[-1] if isinstance(skipped[0].longrepr, tuple) else "")
+    terminalreporter.section("BROWSER TESTS NOT RUN", sep="!", red=True, bold=True)
+    terminalreporter.write_line(f"{len(skipped)} browser tests were skipped: {reason}", red=True)
+    for report in skipped:
+        terminalreporter.write_line(f"  SKIPPED {report.nodeid}", red=True)
+    terminalreporter.write_line(
+        "Install Chromium (as root on Debian or Ubuntu: make browsers) and run make test again.",
+        red=True,
+    )

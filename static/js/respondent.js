@@ -1,5 +1,6 @@
-// Fills hidden "browser" items with what the browser says of itself, and moves focus
-// to the error summary or the conflict notice when a page comes back with one.
+// Fills hidden "browser" items with what the browser says of itself, moves focus to the
+// error summary or the conflict notice when a page comes back with one, and makes each
+// link of the error summary put focus on its field (a plain in-page link only scrolls).
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll('input[type="hidden"][data-capture="browser"]').forEach(function (el) {
     if (!el.value) {
@@ -10,6 +11,16 @@ document.addEventListener("DOMContentLoaded", function () {
         viewport: window.innerWidth + "x" + window.innerHeight,
       });
     }
+  });
+  document.querySelectorAll("#error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!field) { return; }
+      event.preventDefault();
+      var question = field.closest("fieldset") || field;
+      question.scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
   });
   var notice = document.getElementById("error-summary") || document.getElementById("conflict");
   if (notice) { notice.focus(); }
