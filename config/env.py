@@ -39,6 +39,30 @@ def env_int(name: str, default: int) -> int:
     return _read(name, default, int)
 
 
+def _seconds(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected a number of seconds, 0 or more")
+    return value
+
+
+def env_seconds(name: str, default: int) -> int:
+    """Return the variable as a whole number of seconds, 0 or more."""
+    return _read(name, default, _seconds)
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """Return the variable, upper-cased, when it is one of `choices`."""
+
+    def parse(raw: str) -> str:
+        value = raw.strip().upper()
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return value
+
+    return _read(name, default, parse)
+
+
 def env_str(name: str, default: str) -> str:
     """Return the variable as a string."""
     return _read(name, default, str)
@@ -55,7 +79,13 @@ def _db_url(raw: str) -> dict:
     scheme = raw.split("://", 1)[0]
     if scheme not in environ.Env.DB_SCHEMES:
         raise ValueError(f"unknown database scheme {scheme!r}")
-    return _env.db_url_config(raw)
+    config = _env.db_url_config(raw)
+    # django-environ turns a missing SQLite path into an in-memory database that every
+    # connection sees empty; only an explicit sqlite:///:memory: asks for that.
+    explicit_memory = raw.rstrip("/").endswith(":memory:")
+    if not config["NAME"] or (config["NAME"] == ":memory:" and not explicit_memory):
+        raise ValueError("the URL names no database, e.g. sqlite:///path/db.sqlite3 or .../name")
+    return config
 
 
 def env_database(name: str, default: str) -> dict:

@@ -9,10 +9,12 @@ from config.env import (
     env_bool,
     env_broker,
     env_cache,
+    env_choice,
     env_database,
     env_email,
     env_int,
     env_list,
+    env_seconds,
     env_str,
 )
 
@@ -76,11 +78,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# Read on every database so that a bad value is refused before it matters.
+_conn_max_age = env_seconds("CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     # Persistent connections are worth 4x on a three-query page (perf notes).
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,11 +173,12 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+_log_levels = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", _log_levels)},
 }
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -42,15 +42,38 @@ def test_defaults_run_on_sqlite_and_the_console_mail_backend(tmp_path):
         ("EMAIL_URL", "carrier-pigeon"),
         ("CELERY_BROKER_URL", "ftp://broker"),
         ("CONN_MAX_AGE", "forever"),
+        ("CONN_MAX_AGE", "-5"),
+        ("LOG_LEVEL", "LOUD"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(tmp_path, name, value):
-    env = {"VAR_DIR": str(tmp_path), name: value}
-    if name == "CONN_MAX_AGE":
-        env["DATABASE_URL"] = "postgres://u@127.0.0.1:5432/x"
-    result = _load_settings(**env)
+    result = _load_settings(VAR_DIR=str(tmp_path), **{name: value})
     assert result.returncode != 0
     assert f"{name} is malformed" in result.stderr
+
+
+def test_a_malformed_connection_age_is_refused_on_postgresql_too(tmp_path):
+    result = _load_settings(
+        VAR_DIR=str(tmp_path), DATABASE_URL="postgres://u@127.0.0.1:5432/x", CONN_MAX_AGE="abc"
+    )
+    assert result.returncode != 0
+    assert "CONN_MAX_AGE is malformed" in result.stderr
+
+
+def test_a_lower_case_log_level_is_accepted(tmp_path):
+    result = _load_settings(VAR_DIR=str(tmp_path), LOG_LEVEL="warning")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite://", "sqlite:///", "postgres://u@127.0.0.1:5432", "postgres://u@127.0.0.1:5432/"],
+)
+def test_a_database_url_without_a_database_name_is_refused(tmp_path, url):
+    result = _load_settings(VAR_DIR=str(tmp_path), DATABASE_URL=url)
+    assert result.returncode != 0
+    assert "DATABASE_URL is malformed" in result.stderr
+    assert "names no database" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
