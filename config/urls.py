@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config.views import healthz
 from surveys.views_respondent import email_opt_out
 
 admin.site.site_header = "Key informant panel surveys"
@@ -10,6 +11,7 @@ admin.site.site_title = "Panel surveys admin"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="panels:round_list"), name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-"""Settings read the environment and stop start-up with a message naming a bad variable."""
+"""Settings read the environment and stop start-up with a message naming a bad variable;
+the deployment's health check and system checks."""
 
 import os
 import subprocess
@@ -100,3 +101,27 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _production_like(settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["survey.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_ok_when_the_database_is_up(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_over_plain_http_in_production(client, settings):
+    _production_like(settings)
+    response = client.get("/healthz", HTTP_HOST="survey.example.org")
+    assert (response.status_code, response.content) == (200, b"ok")
+    login = client.get("/accounts/login/", HTTP_HOST="survey.example.org")
+    assert login.status_code == 301
+    assert login["Location"] == "https://survey.example.org/accounts/login/"
