@@ -34,21 +34,16 @@ def env_bool(name: str, default: bool) -> bool:
     return _read(name, default, _bool)
 
 
-def env_int(name: str, default: int) -> int:
-    """Return the variable as an int."""
-    return _read(name, default, int)
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """Return the variable as an int, refusing one below `minimum` when given."""
 
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if minimum is not None and value < minimum:
+            raise ValueError(f"expected a whole number of at least {minimum}")
+        return value
 
-def _seconds(raw: str) -> int:
-    value = int(raw)
-    if value < 0:
-        raise ValueError("expected a number of seconds, 0 or more")
-    return value
-
-
-def env_seconds(name: str, default: int) -> int:
-    """Return the variable as a whole number of seconds, 0 or more."""
-    return _read(name, default, _seconds)
+    return _read(name, default, parse)
 
 
 def env_choice(name: str, default: str, choices: list[str]) -> str:

@@ -14,7 +14,6 @@ from config.env import (
     env_email,
     env_int,
     env_list,
-    env_seconds,
     env_str,
 )
 
@@ -42,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "config.apps.ProjectConfig",
     "panels",
     "surveys",
     "reminders",
@@ -79,7 +79,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 # Read on every database so that a bad value is refused before it matters.
-_conn_max_age = env_seconds("CONN_MAX_AGE", 60)
+_conn_max_age = env_int("CONN_MAX_AGE", 60, minimum=0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
@@ -139,8 +139,8 @@ CACHES = {"default": _cache}
 
 # Personal links: look-ups per client address per window, and the key tokens derive from.
 TOKEN_KEY = env_str("TOKEN_KEY", "")
-TOKEN_LOOKUPS_PER_WINDOW = env_int("TOKEN_LOOKUPS_PER_WINDOW", 30)
-TOKEN_LOOKUP_WINDOW_SECONDS = env_int("TOKEN_LOOKUP_WINDOW_SECONDS", 300)
+TOKEN_LOOKUPS_PER_WINDOW = env_int("TOKEN_LOOKUPS_PER_WINDOW", 30, minimum=1)
+TOKEN_LOOKUP_WINDOW_SECONDS = env_int("TOKEN_LOOKUP_WINDOW_SECONDS", 300, minimum=1)
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 CONTENT_SECURITY_POLICY = {

@@ -45,6 +45,7 @@ def test_defaults_run_on_sqlite_and_the_console_mail_backend(tmp_path):
         ("CONN_MAX_AGE", "forever"),
         ("CONN_MAX_AGE", "-5"),
         ("LOG_LEVEL", "LOUD"),
+        ("TOKEN_LOOKUP_WINDOW_SECONDS", "0"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(tmp_path, name, value):
@@ -83,15 +84,16 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_settings_pass_the_deploy_check(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+def _deploy_check(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CACHE_URL"}}
     env.update(
         VAR_DIR=str(tmp_path),
         DEBUG="0",
         ALLOWED_HOSTS="survey.example.org",
         SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-key-9Q7v",
+        **extra,
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -99,8 +101,19 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         text=True,
         timeout=120,
     )
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = _deploy_check(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_that_a_per_process_cache_multiplies_the_rate_limit(tmp_path):
+    result = _deploy_check(tmp_path)
+    assert result.returncode != 0
+    assert "kip.W001" in result.stderr
+    assert "CACHE_URL" in result.stderr
 
 
 def _production_like(settings):
