@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class ProjectConfig(AppConfig):
@@ -9,3 +10,9 @@ class ProjectConfig(AppConfig):
 
     def ready(self) -> None:
         from config import checks  # noqa: F401  (registers the checks)
+
+
+class SurveyAdminConfig(AdminConfig):
+    """django.contrib.admin with the project's admin site as the default site."""
+
+    default_site = "config.admin_site.SurveyAdminSite"

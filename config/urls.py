@@ -6,9 +6,6 @@ from django.views.generic import RedirectView
 from config.views import healthz
 from surveys.views_respondent import email_opt_out
 
-admin.site.site_header = "Key informant panel surveys"
-admin.site.site_title = "Panel surveys admin"
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="panels:round_list"), name="home"),
     path("healthz", healthz, name="healthz"),

@@ -91,6 +91,14 @@ class MemberAdmin(admin.ModelAdmin):
     readonly_fields = ("token_nonce", "token_hash", "opted_out_reminders_at", "opted_out_study_at")
     actions = ["undo_opt_out"]
 
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # A member who has started a response is kept by the database whoever asks:
+            # say that, rather than that a permission is missing.
+            perms_needed = set()
+        return to_delete, model_count, perms_needed, protected
+
     @admin.action(description="Undo the opt-out of the selected members")
     def undo_opt_out(self, request, queryset):
         opted = queryset.filter(opted_out_reminders_at__isnull=False)

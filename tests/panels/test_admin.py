@@ -1,0 +1,110 @@
+"""The Django admin is the evaluators' tool for reference data, rounds and contacts."""
+
+import pytest
+from django.urls import reverse
+
+from panels.models import AnalysisGroup, Member, OrganisationType, Round
+from tests.conftest import add_member, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+def _type_form(org_type, group):
+    return {
+        "code": org_type.code,
+        "label": org_type.label,
+        "labels_by_version": '{"2016": "Care Trust", "2020": "Care Trust"}',
+        "analysis_group": group.pk,
+        "_save": "Save",
+    }
+
+
+def test_an_evaluator_moves_an_organisation_type_to_another_analysis_group(client, alice):
+    care_trust = OrganisationType.objects.get(code=9)
+    other = AnalysisGroup.objects.get(name="Other")
+    client.force_login(alice)
+    url = reverse("admin:panels_organisationtype_change", args=[care_trust.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _type_form(care_trust, other))
+    assert response.status_code == 302
+    care_trust.refresh_from_db()
+    assert care_trust.analysis_group == other
+
+
+def test_an_outsider_cannot_change_an_organisation_type_in_the_admin(client, charlie):
+    care_trust = OrganisationType.objects.get(code=9)
+    other = AnalysisGroup.objects.get(name="Other")
+    client.force_login(charlie)
+    url = reverse("admin:panels_organisationtype_change", args=[care_trust.pk])
+    assert client.get(url)["Location"].startswith(reverse("admin:login"))
+    client.post(url, _type_form(care_trust, other))
+    care_trust.refresh_from_db()
+    assert care_trust.analysis_group.name == "NHS provider"
+
+
+def test_an_evaluator_logs_in_through_the_admin_log_in_page(client, alice):
+    response = client.post(
+        reverse("admin:login"), {"username": "alice", "password": "pw-alice", "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_outsider_is_refused_at_the_admin_log_in_page(client, charlie):
+    response = client.post(
+        reverse("admin:login"), {"username": "charlie", "password": "pw-charlie"}
+    )
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_evaluator_creates_a_round_in_the_admin(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:panels_round_add"),
+        {"name": "2021 survey", "year": "2021", "status": "planned", "_save": "Save"},
+    )
+    assert response.status_code == 302
+    assert Round.objects.filter(name="2021 survey").exists()
+
+
+def test_an_evaluator_finds_a_contact_by_name_in_the_admin(client, alice, round_2016):
+    add_member(round_2016)
+    client.force_login(alice)
+    response = client.get(reverse("admin:panels_contact_changelist"), {"q": "ashworth"})
+    assert response.status_code == 200
+    assert "ann.ashworth@example.org" in response.content.decode()
+
+
+def test_an_evaluator_moves_a_person_to_another_sites_list_by_removing_and_reimporting(
+    client, alice, round_2016
+):
+    member = add_member(round_2016, site_name="Barnsley")
+    client.force_login(alice)
+    url = reverse("admin:panels_member_delete", args=[member.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    moved = add_member(round_2016, site_name="Kent")
+    assert moved.panel.site.name == "Kent"
+
+
+def test_a_member_who_has_answered_cannot_be_deleted_and_the_admin_says_why(
+    client, alice, seed_versions
+):
+    from surveys.models import Response
+
+    round_ = make_round("2016 survey", seed_versions[0])
+    member = add_member(round_)
+    Response.objects.create(member=member, version=round_.version)
+    client.force_login(alice)
+    url = reverse("admin:panels_member_delete", args=[member.pk])
+    page = client.post(url, {"post": "yes"}).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    assert "permission" not in page
+    assert Member.objects.filter(pk=member.pk).exists()
+
+
+def test_the_round_list_offers_an_evaluator_to_create_a_round(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("panels:round_list")).content.decode()
+    assert reverse("admin:panels_round_add") in page
