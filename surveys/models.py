@@ -105,6 +105,9 @@ class Response(models.Model):
     not_asked = models.JSONField(default=list, blank=True)
     pages_done = models.JSONField(default=list, blank=True)
     revision = models.PositiveIntegerField(default=0)
+    # The revision each page was last saved at: a submission is stale only when its own
+    # page was saved since the revision it was made from.
+    page_revisions = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)

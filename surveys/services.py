@@ -1,6 +1,6 @@
 """Writes to questionnaires, versions and responses."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -10,7 +10,14 @@ from panels.models import Disposition, Member, Round
 from surveys.definitions import definition_of
 from surveys.engine.checks import publish_problems
 from surveys.engine.definition import DefinitionError, load_definition
-from surveys.engine.routing import page_after, page_before, path, walk, walked_not_asked
+from surveys.engine.routing import (
+    page_after,
+    page_before,
+    path,
+    walk,
+    walked_items,
+    walked_not_asked,
+)
 from surveys.engine.textio import content_hash
 from surveys.engine.validation import page_fields, validate_page
 from surveys.models import Questionnaire, Response, Version, VersionStatus
@@ -128,6 +135,8 @@ class PageOutcome:
     errors: dict[str, str] = field(default_factory=dict)
     saved: bool = False
     go_to: str | None = None  # the page to show next, or None when the response is complete
+    answers: dict = field(default_factory=dict)  # the answers with the submission applied
+    revealed: list[str] = field(default_factory=list)  # items the answers newly brought up
 
 
 @transaction.atomic
@@ -143,6 +152,7 @@ def response_start(*, member: Member) -> Response:
     return response
 
 
+@transaction.atomic
 def response_save_page(
     *,
     response: Response,
@@ -150,28 +160,59 @@ def response_save_page(
     data: Mapping[str, list[str]],
     revision: int,
     action: str,
+    shown: Collection[str] | None = None,
 ) -> PageOutcome:
     """Validate and store one submitted page; return where the respondent goes next.
 
     `action` is "next" (the page must be valid), "back" or "later" (whatever is valid is
-    kept, the rest dropped). Raises StaleAnswers when `revision` is not the stored one
-    and the submission would change the stored answers.
+    kept, the rest dropped; on a completed response the page must be valid whatever the
+    action, so a complete response never holds a gap). Raises StaleAnswers when this page
+    was saved since `revision` (from another tab, or a resubmission) and the submission
+    would change it. `shown` names the items the respondent was shown: when the answers
+    bring up further items on the page, the page is saved and shown again with them.
     """
     defn = definition_of(response.version)
     member = member_attributes(response.member)
-    result = validate_page(defn, page_id, data, response.answers, member)
-    if action == "next" and result.errors:
-        return PageOutcome(response=response, errors=result.errors)
+    current = Response.objects.select_for_update().get(pk=response.pk)
+    result = validate_page(defn, page_id, data, current.answers, member)
+    if result.errors and (action == "next" or current.completed_at):
+        return PageOutcome(response=current, errors=result.errors, answers=result.answers)
     walked = walk(defn, result.answers, member)  # once: it decides what stands and the path
-    with transaction.atomic():
-        current = Response.objects.select_for_update().get(pk=response.pk)
-        if current.revision != revision:
-            if _same_page(defn, page_id, current.answers, walked.kept):
-                pages = walk(defn, current.answers, member).pages
-                return _outcome(defn, pages, current, page_id, action, saved=False)
-            raise StaleAnswers(page_id)
-        _apply(current, defn, page_id, walked, action)
-    return _outcome(defn, walked.pages, current, page_id, action, saved=True)
+    if _stale(current, defn, page_id, revision):
+        if _same_page(defn, page_id, current.answers, walked.kept):
+            pages = walk(defn, current.answers, member).pages
+            return _outcome(defn, pages, current, page_id, action, saved=False)
+        raise StaleAnswers(page_id)
+    revealed = _revealed(defn, page_id, walked, member, shown) if action == "next" else []
+    _apply(current, defn, page_id, walked, "later" if revealed else action)
+    outcome = _outcome(defn, walked.pages, current, page_id, action, saved=True)
+    if revealed:
+        outcome.go_to, outcome.revealed = page_id, revealed
+    return outcome
+
+
+def _stale(current: Response, defn, page_id: str, revision: int) -> bool:
+    """Return whether a page made from `revision` may no longer reflect what is stored.
+
+    Only a save of the same page since then makes it stale: saves of other pages are
+    merged (the page's own answers are applied to the answers as stored now).
+    """
+    if revision == current.revision:
+        return False
+    if revision > current.revision:
+        return True
+    saved_at = current.page_revisions.get(page_id)
+    if saved_at is None:  # never saved since revisions were kept per page: be careful
+        owned = page_fields(defn.page(page_id))
+        return page_id in current.pages_done or any(k in owned for k in current.answers)
+    return saved_at > revision
+
+
+def _revealed(defn, page_id: str, walked, member: dict, shown: Collection[str] | None):
+    """Return the codes of items the page shows now that the respondent was not shown."""
+    if shown is None:
+        return []
+    return [i.code for i in walked_items(defn, page_id, walked, member) if i.code not in shown]
 
 
 def _same_page(defn, page_id, stored: dict, new: dict) -> bool:
@@ -189,6 +230,7 @@ def _apply(current: Response, defn, page_id, walked, action) -> None:
         done.append(page_id)
     current.pages_done = sorted(done, key=lambda p: defn.page(p).index)
     current.revision += 1
+    current.page_revisions = {**current.page_revisions, page_id: current.revision}
     finished = action == "next" and page_after(walked.pages, defn, page_id) is None
     if finished and current.completed_at is None:
         current.completed_at = timezone.now()

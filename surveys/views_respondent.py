@@ -25,6 +25,7 @@ from surveys.respondent_forms import error_anchor, page_form
 from surveys.selectors import member_attributes
 
 SESSION_KEY = "respondent_member"
+REVEALED_KEY = "respondent_revealed"  # items a page brought up on its last save
 
 
 def _member_for_token(token: str) -> Member | None:
@@ -52,7 +53,7 @@ def link(request, token):
     if not ratelimit.allow(request):
         return render(request, "surveys/respondent/slow_down.html", status=429)
     member = _member_for_token(token)
-    if member is None or member.round.status == RoundStatus.PLANNED:
+    if member is None or not _launched(member.round):
         return _neutral(request)
     request.session.cycle_key()
     request.session[SESSION_KEY] = member.pk
@@ -72,12 +73,17 @@ def _session_member(request) -> Member | None:
     )
 
 
+def _launched(round_) -> bool:
+    """A round not yet open, or with no questionnaire to answer, is not there yet."""
+    return round_.status != RoundStatus.PLANNED and round_.version_id is not None
+
+
 def respondent_view(view):
     """Give the view the session's member; refuse unknown, planned and closed rounds."""
 
     def wrapper(request, *args, **kwargs):
         member = _session_member(request)
-        if member is None or member.round.status == RoundStatus.PLANNED:
+        if member is None or not _launched(member.round):
             return _neutral(request)
         if member.round.status == RoundStatus.CLOSED:
             return render(request, "surveys/respondent/closed.html", {"round": member.round})
@@ -88,7 +94,12 @@ def respondent_view(view):
 
 
 def _response(member) -> Response | None:
-    return Response.objects.filter(member=member).select_related("version").first()
+    response = Response.objects.filter(member=member).first()
+    if response is not None:  # the member's round holds the same version, already fetched
+        response.member = member
+        if response.version_id == member.round.version_id:
+            response.version = member.round.version
+    return response
 
 
 @respondent_view
@@ -124,10 +135,10 @@ def start(request, member):
     return redirect("surveys:page", page_id=page_id)
 
 
-def _page_context(member, response, walked, attrs, page_id, form, conflict=False):
+def _page_context(member, response, walked, answers, attrs, page_id, form, notice=None):
     defn = definition_of(response.version)
-    assumed = _consent_assumed(defn, response.answers)
-    pages = walked.pages if assumed == response.answers else path(defn, assumed, attrs)
+    assumed = _consent_assumed(defn, answers)
+    pages = walked.pages if assumed == answers else path(defn, assumed, attrs)
     page = defn.page(page_id)
     number = pages.index(page_id) + 1 if page_id in pages else 1
     errors = [(error_anchor(form, name), errs[0]) for name, errs in form.errors.items()]
@@ -142,7 +153,7 @@ def _page_context(member, response, walked, attrs, page_id, form, conflict=False
         "title": defn.title,
         "first": number == 1,
         "errors": errors,
-        "conflict": conflict,
+        "notice": notice,
         "percent": int(100 * (number - 1) / max(len(pages), 1)),
     }
 
@@ -182,7 +193,17 @@ def page(request, member, page_id):
         return redirect("surveys:resume")
     if request.method == "POST":
         return _submit(request, member, response, page_id, attrs)
-    return _show(request, member, response, page_id, attrs, walked=walked)
+    return _show(
+        request, member, response, page_id, attrs, walked=walked, notice=_notice(request, page_id)
+    )
+
+
+def _notice(request, page_id) -> dict | None:
+    """Return the notice of further questions the page's last save brought up, once."""
+    revealed = request.session.pop(REVEALED_KEY, None)
+    if revealed and revealed["page"] == page_id:
+        return {"kind": "revealed", "count": len(revealed["items"])}
+    return None
 
 
 def _show(
@@ -193,16 +214,20 @@ def _show(
     attrs,
     *,
     walked=None,
+    answers=None,
     data=None,
     errors=None,
-    conflict=False,
+    notice=None,
     status=200,
 ):
+    """Render a page; `answers` (default: the stored ones) decide what it shows."""
     defn = definition_of(response.version)
-    walked = walked or _walk(response, attrs)
+    answers = response.answers if answers is None else answers
+    walked = walked or walk(defn, answers, attrs)
     items = walked_items(defn, page_id, walked, attrs)
-    form = page_form(defn, items, response.answers, attrs, data=data, errors=errors)
-    context = _page_context(member, response, walked, attrs, page_id, form, conflict)
+    form = page_form(defn, items, answers, attrs, data=data, errors=errors)
+    context = _page_context(member, response, walked, answers, attrs, page_id, form, notice)
+    context["shown"] = [item.code for item in items]
     return render(request, "surveys/respondent/page.html", context, status=status)
 
 
@@ -214,30 +239,50 @@ def _submit(request, member, response, page_id, attrs):
         revision = int(request.POST.get("revision", "-1"))
     except ValueError:
         revision = -1
+    if request.POST.get("response", str(response.pk)) != str(response.pk):
+        # A page of another personal link opened earlier in this browser.
+        notice = {"kind": "other_link"}
+        return _show(request, member, response, page_id, attrs, notice=notice, status=409)
     data = {key: request.POST.getlist(key) for key in request.POST}
+    shown = set(request.POST.getlist("shown")) if "shown" in request.POST else None
     try:
         outcome = services.response_save_page(
-            response=response, page_id=page_id, data=data, revision=revision, action=action
+            response=response,
+            page_id=page_id,
+            data=data,
+            revision=revision,
+            action=action,
+            shown=shown,
         )
     except services.StaleAnswers:
         response.refresh_from_db()
-        return _show(request, member, response, page_id, attrs, conflict=True, status=409)
+        notice = {"kind": "conflict"}
+        return _show(request, member, response, page_id, attrs, notice=notice, status=409)
     if outcome.errors:
-        return _show(
-            request,
-            member,
-            response,
-            page_id,
-            attrs,
-            data=request.POST,
-            errors=outcome.errors,
-            status=422,
-        )
+        return _show_errors(request, member, outcome, page_id, attrs)
+    if outcome.revealed:
+        request.session[REVEALED_KEY] = {"page": page_id, "items": outcome.revealed}
+        return redirect("surveys:page", page_id=page_id)
     if action == "later":
         return redirect("surveys:saved")
     if outcome.go_to is None:
         return redirect("surveys:welcome")
     return redirect("surveys:page", page_id=outcome.go_to)
+
+
+def _show_errors(request, member, outcome, page_id, attrs):
+    """Show the page as posted, with what its answers bring up, and every error."""
+    return _show(
+        request,
+        member,
+        outcome.response,
+        page_id,
+        attrs,
+        answers=outcome.answers,
+        data=request.POST,
+        errors=outcome.errors,
+        status=422,
+    )
 
 
 @respondent_view
@@ -253,7 +298,9 @@ def resume(request, member):
 
 @respondent_view
 def saved(request, member):
-    return render(request, "surveys/respondent/saved.html", {"round": member.round})
+    return render(
+        request, "surveys/respondent/saved.html", {"round": member.round, "member": member}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -286,7 +333,7 @@ def email_opt_out(request, token):
     if not ratelimit.allow(request):
         return render(request, "surveys/respondent/slow_down.html", status=429)
     member = _member_for_token(token)
-    if member is None:
+    if member is None or not _launched(member.round):
         return _neutral(request)
     if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
         panel_services.member_opt_out(member=member, scope="reminders")

@@ -6,6 +6,14 @@ from django.contrib.auth.models import Group
 from panels.models import Round, Site
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache: link look-up counts must not carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _user(django_user_model, username, group=None, **extra):
     user = django_user_model.objects.create_user(
         username, f"{username}@example.org", "pw-" + username, **extra

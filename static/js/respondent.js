@@ -1,6 +1,6 @@
-// Fills hidden "browser" items with what the browser says of itself, moves focus to the
-// error summary or the conflict notice when a page comes back with one, and makes each
-// link of the error summary put focus on its field (a plain in-page link only scrolls).
+// Fills hidden "browser" items with what the browser says of itself; moves focus to the
+// error summary, the conflict notice or the further-questions notice when a page shows one;
+// makes each link of the error summary put focus on its field (an in-page link only scrolls).
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll('input[type="hidden"][data-capture="browser"]').forEach(function (el) {
     if (!el.value) {
@@ -22,6 +22,7 @@ document.addEventListener("DOMContentLoaded", function () {
       field.focus({ preventScroll: true });
     });
   });
-  var notice = document.getElementById("error-summary") || document.getElementById("conflict");
+  var notice = document.getElementById("error-summary") || document.getElementById("conflict") ||
+    document.getElementById("revealed");
   if (notice) { notice.focus(); }
 });

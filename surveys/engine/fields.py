@@ -123,10 +123,10 @@ def _read_multi(item: Item, data: Data) -> Reading:
     if not codes:
         return Reading()
     reading = Reading({item.code: codes})
-    error = _selection_error(item, codes)
-    if error:
-        reading.errors[item.code] = error
     _read_other_texts(item, codes, data, reading)
+    error = _selection_error(item, codes)
+    if error:  # an answer breaking the question's rules is not kept, even on Back or Later
+        return Reading(errors={item.code: error, **reading.errors})
     return reading
 
 

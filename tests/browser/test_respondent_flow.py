@@ -83,7 +83,7 @@ def _question(page, label):
 def test_a_respondent_sees_the_site_they_chose_piped_into_2016_q8_q10_and_q21(
     server, new_page, rounds
 ):
-    member = _member(rounds[2016], site="Kent")
+    member = _member(rounds[2016], site="Barnsley")  # on Barnsley's list, answers for Kent
     page = new_page()
     open_link(page, server, member)
     start(page)
@@ -99,6 +99,7 @@ def test_a_respondent_sees_the_site_they_chose_piped_into_2016_q8_q10_and_q21(
     assert set(piped) == {"Q8", "Q10", "Q21"}
     for label, text in piped.items():
         assert "Kent" in text, f"{label} reads {text!r}"
+        assert "Barnsley" not in text, f"{label} pipes the list's site, not the answer"
         assert "{" not in text, f"{label} shows a pipe unfilled: {text!r}"
 
 

@@ -426,3 +426,202 @@ def test_piped_member_attributes_are_escaped(client, routed_member):
     html = client.get("/r/page/closing/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;{member.site}" in html
     assert "<script>alert(1)" not in html
+
+
+FOLLOW_UPS = {
+    "format": 1,
+    "questionnaire": "follow-ups",
+    "title": "Follow-ups",
+    "pages": [
+        {
+            "id": "role",
+            "items": [
+                {
+                    "code": "lead",
+                    "type": "single",
+                    "required": True,
+                    "text": "Do you lead the programme?",
+                    "options": [{"code": 1, "text": "Yes"}, {"code": 2, "text": "No"}],
+                },
+                {
+                    "code": "lead.years",
+                    "type": "number",
+                    "required": True,
+                    "show_if": "lead == 1",
+                    "text": "For how many years?",
+                },
+            ],
+        },
+        {
+            "id": "views",
+            "items": [
+                {
+                    "code": "pace",
+                    "type": "single",
+                    "text": "Is integration going fast enough?",
+                    "options": [{"code": 1, "text": "Yes"}, {"code": 2, "text": "No"}],
+                },
+                {
+                    "code": "pace.why",
+                    "type": "text",
+                    "show_if": "pace == 2",
+                    "text": "What holds it back?",
+                },
+            ],
+        },
+        {
+            "id": "closing",
+            "items": [{"code": "comments", "type": "text", "text": "Anything else?"}],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def follow_ups():
+    from surveys.services import version_publish, version_store
+
+    version, _ = version_store(data=FOLLOW_UPS)
+    return make_round("Follow-up round", version_publish(version=version))
+
+
+def _shown(html: str) -> list[str]:
+    return re.findall(r'name="shown" value="([^"]+)"', html)
+
+
+def _post_as_shown(client, url, action="next", **fields):
+    """Post the page as the browser would: with the items it showed and its revision."""
+    html = client.get(url).content.decode()
+    posted = {"revision": _revision(html), "response": _response_id(html), "action": action}
+    return client.post(url, {**posted, "shown": _shown(html), **fields})
+
+
+def _response_id(html: str) -> str:
+    return re.search(r'name="response" value="(\d+)"', html).group(1)
+
+
+def test_a_required_question_brought_up_by_an_answer_on_its_page_shows_with_its_error(
+    client, follow_ups
+):
+    member = add_member(follow_ups)
+    _started(client, member)
+    response = _post_as_shown(client, "/r/page/role/", lead="1")
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'name="lead.years"' in html
+    assert '<a href="#id_lead.years">Please answer this question.</a>' in html
+    posted = {"revision": _revision(html), "shown": _shown(html), "action": "next"}
+    answered = client.post("/r/page/role/", {**posted, "lead": "1", "lead.years": "3"})
+    assert answered["Location"] == "/r/page/views/"
+    assert Response.objects.get(member=member).answers == {"lead": 1, "lead.years": 3}
+
+
+def test_an_optional_question_brought_up_on_its_page_is_asked_before_moving_on(client, follow_ups):
+    member = add_member(follow_ups)
+    _started(client, member)
+    _post_as_shown(client, "/r/page/role/", lead="2")
+    assert "pace.why" not in client.get("/r/page/views/").content.decode()
+    again = _post_as_shown(client, "/r/page/views/", pace="2")
+    assert again["Location"] == "/r/page/views/"
+    stored = Response.objects.get(member=member)
+    assert stored.answers["pace"] == 2 and "views" not in stored.pages_done
+    html = client.get("/r/page/views/").content.decode()
+    assert "A further question on this page" in html
+    assert 'name="pace.why"' in html
+    assert "A further question" not in client.get("/r/page/views/").content.decode()  # once
+    done = _post_as_shown(client, "/r/page/views/", pace="2", **{"pace.why": "Money"})
+    assert done["Location"] == "/r/page/closing/"
+    assert Response.objects.get(member=member).answers["pace.why"] == "Money"
+
+
+def test_back_and_later_never_store_a_choice_that_breaks_the_questions_rules(client, ann):
+    revision = _to_post_page(client, ann)
+    _answer_post(client, revision, "1")
+    for action in ("back", "later"):
+        response = _post_as_shown(
+            client,
+            "/r/page/objectives/",
+            action,
+            **{"objectives.most_important": ["1", "2", "3", "4"]},
+        )
+        assert response.status_code == 302
+        assert "objectives.most_important" not in Response.objects.get(member=ann).answers
+
+
+def test_a_completed_response_cannot_be_left_with_a_required_answer_missing(client, follow_ups):
+    follow_ups.allow_changes_after_completion = True
+    follow_ups.save()
+    member = add_member(follow_ups)
+    _started(client, member)
+    _post_as_shown(client, "/r/page/role/", lead="2")
+    _post_as_shown(client, "/r/page/views/", pace="1")
+    assert _post_as_shown(client, "/r/page/closing/")["Location"] == "/r/"
+    completed = Response.objects.get(member=member)
+    for action in ("later", "back"):
+        refused = _post_as_shown(client, "/r/page/role/", action)
+        assert refused.status_code == 422
+        assert "Please choose an answer." in refused.content.decode()
+    stored = Response.objects.get(member=member)
+    assert stored.answers == completed.answers == {"lead": 2, "pace": 1}
+    assert stored.completed_at == completed.completed_at
+
+
+def test_a_tab_saving_another_page_does_not_make_this_page_stale(client, follow_ups):
+    member = add_member(follow_ups)
+    _started(client, member)
+    _post_as_shown(client, "/r/page/role/", lead="2")
+    tab_a = client.get("/r/page/role/").content.decode()  # still open on the first page
+    _post_as_shown(client, "/r/page/views/", pace="1")  # tab B moves on
+    saved = client.post(
+        "/r/page/role/",
+        {
+            "revision": _revision(tab_a),
+            "response": _response_id(tab_a),
+            "action": "later",
+            "lead": "1",
+        },
+    )
+    assert saved["Location"] == "/r/saved/"
+    assert Response.objects.get(member=member).answers == {"lead": 1, "pace": 1}
+
+
+def test_a_page_of_another_link_opened_in_the_same_browser_saves_nothing(client, round_2020):
+    ann = add_member(round_2020)
+    ben = add_member(round_2020, email="ben.bramley@example.org")
+    _started(client, ann)
+    anns_page = client.get("/r/page/intro/").content.decode()
+    _started(client, ben)  # Ben's link, opened later in the same browser
+    response = client.post(
+        "/r/page/intro/",
+        {"revision": _revision(anns_page), "response": _response_id(anns_page), "consent": "1"},
+    )
+    assert response.status_code == 409
+    assert "This page belonged to another survey link" in response.content.decode()
+    assert Response.objects.get(member=ben).answers == {}
+    assert Response.objects.get(member=ann).answers == {}
+
+
+def test_an_open_round_without_a_questionnaire_gets_the_neutral_page(client, seed_versions):
+    from panels.models import Round
+
+    member = add_member(make_round("2021 survey", seed_versions[1]))
+    Round.objects.filter(pk=member.round_id).update(version=None)
+    assert client.get(link_of(member)).status_code == 404
+    opt_out = client.get(link_of(member).replace("/r/", "/o/"))
+    assert opt_out.status_code == 404
+    assert "This link cannot be used" in opt_out.content.decode()
+
+
+def test_the_email_opt_out_link_of_a_round_not_yet_open_gets_the_neutral_page(
+    client, seed_versions
+):
+    member = add_member(make_round("2021 survey", seed_versions[1], status="planned"))
+    response = client.get(link_of(member).replace("/r/", "/o/"))
+    assert response.status_code == 404
+    assert "Stop reminders" not in response.content.decode()
+
+
+def test_the_answers_saved_page_offers_the_opt_out(client, ann):
+    revision = _to_post_page(client, ann)
+    client.post("/r/page/post/", {"revision": revision, "action": "later"})
+    assert "Stop reminders or leave the study" in client.get("/r/saved/").content.decode()
