@@ -11,8 +11,8 @@ class PanelImportForm(forms.Form):
     file = forms.FileField(
         label="Contact list",
         help_text=(
-            "A .csv (UTF-8 or Excel's Windows encoding) or .xlsx file; "
-            "the first row holds the column names."
+            "A .csv (UTF-8, or Excel's Windows encoding), a .txt saved as Excel's Unicode "
+            "Text, or an .xlsx file; the first row holds the column names."
         ),
     )
     site = forms.ModelChoiceField(

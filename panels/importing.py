@@ -1,5 +1,6 @@
-"""Reading contact lists (CSV in UTF-8 or Windows-1252, and XLSX) into plain rows."""
+"""Reading contact lists (CSV in UTF-8, UTF-16 or Windows-1252, and XLSX) into plain rows."""
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -11,6 +12,10 @@ from openpyxl import load_workbook
 REQUIRED_COLUMNS = ("first_name", "last_name", "email")
 OPTIONAL_COLUMNS = ("site", "organisation", "organisation_type", "job_title")
 ATTRIBUTE_PREFIX = "attr_"
+ENCODINGS_READ = (
+    "UTF-8 (with or without BOM), UTF-16 with BOM (Excel's Unicode Text) "
+    "or Windows-1252 (Excel's CSV on Windows)"
+)
 
 
 class ListFileError(Exception):
@@ -30,14 +35,28 @@ def normalise_column(name: str) -> str:
     return "_".join(str(name or "").strip().lower().replace("-", " ").split())
 
 
+def _decode_as(raw: bytes, encoding: str, label: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ListFileError(
+            f"The file is not valid {label} (byte 0x{raw[exc.start]:02X} at position "
+            f"{exc.start}). Lists can be in {ENCODINGS_READ}: in Excel, save as "
+            '"CSV UTF-8 (Comma delimited)" or as an .xlsx workbook.'
+        ) from exc
+
+
 def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
+    if raw.startswith(codecs.BOM_UTF8):
+        return _decode_as(raw[len(codecs.BOM_UTF8) :], "utf-8", "UTF-8")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_as(raw, "utf-16", "UTF-16")  # the BOM gives the byte order
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        # Excel's "CSV" on Windows writes the ANSI code page.
-        return raw.decode("cp1252", errors="replace")
+        # Excel's "CSV" on Windows writes the ANSI code page. Bytes it leaves undefined
+        # mean the file is in some other encoding: refuse it rather than guess.
+        return _decode_as(raw, "cp1252", "UTF-8 or Windows-1252")
 
 
 def _from_table(table: list[list[str]]) -> ListFile:
@@ -46,6 +65,11 @@ def _from_table(table: list[list[str]]) -> ListFile:
     if not table:
         raise ListFileError("The file is empty: it needs a header row and at least one contact.")
     columns = [normalise_column(c) for c in table[0]]
+    if any("\x00" in c for c in columns):
+        raise ListFileError(
+            "The header row contains NUL characters: the file may be UTF-16 without a "
+            f"byte-order mark. Lists can be in {ENCODINGS_READ}."
+        )
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -64,7 +88,17 @@ def read_csv(raw: bytes) -> ListFile:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return _from_table([list(row) for row in csv.reader(io.StringIO(text), dialect)])
+    # newline="" lets the reader take \r\n, \n and a lone \r (old Mac Excel) as line ends;
+    # strict refuses an unclosed quote instead of swallowing the rows after it.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    try:
+        table = [list(row) for row in reader]
+    except csv.Error as exc:
+        raise ListFileError(
+            f"The file cannot be read as CSV (line {reader.line_num}: {exc}); "
+            "a quote may have been left open on that line or before it."
+        ) from exc
+    return _from_table(table)
 
 
 def _cell(value) -> str:

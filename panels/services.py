@@ -102,6 +102,10 @@ def _parse_row(number, values, site, sites, types, problems) -> _Row | None:
     def bad(column, message):
         problems.append(RowProblem(number, column, message))
 
+    for column, value in values.items():
+        if "\x00" in value:
+            # PostgreSQL cannot store NUL in text; it is a sign of a damaged file.
+            bad(column, "The value contains a NUL character; correct the cell and export again.")
     for column in ("first_name", "last_name"):
         if not values.get(column):
             bad(column, f"{column.replace('_', ' ').capitalize()} is empty.")

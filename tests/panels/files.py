@@ -1,5 +1,6 @@
 """Contact list files as evaluators produce them."""
 
+import codecs
 import io
 
 from openpyxl import Workbook
@@ -15,10 +16,17 @@ HEADER = [
 ]
 
 
+BOMS = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+}
+
+
 def csv_bytes(rows, header=HEADER, encoding="utf-8", bom=False, delimiter=",") -> bytes:
     lines = [delimiter.join(header)] + [delimiter.join(r) for r in rows]
     data = ("\r\n".join(lines) + "\r\n").encode(encoding)
-    return (b"\xef\xbb\xbf" + data) if bom else data
+    return (BOMS[encoding] + data) if bom else data
 
 
 def xlsx_bytes(rows, header=HEADER) -> bytes:

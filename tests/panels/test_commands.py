@@ -44,6 +44,14 @@ def test_import_panel_command_reports_every_bad_row_and_imports_nothing(
     assert Contact.objects.count() == 0
 
 
+def test_import_panel_command_refuses_an_unclosed_quote_with_a_message(tmp_path, round_2016):
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes([ROWS[0], ["A", '"B', "a@example.org", "Kent", "", "", ""]]))
+    with pytest.raises(CommandError, match="cannot be read as CSV"):
+        call_command("import_panel", str(path), "--round", "2016 survey")
+    assert Contact.objects.count() == 0
+
+
 def test_import_panel_command_names_an_unknown_round(tmp_path):
     path = tmp_path / "list.csv"
     path.write_bytes(csv_bytes(ROWS))

@@ -38,6 +38,58 @@ def test_csv_in_utf8_with_or_without_bom_and_in_excels_windows_encoding(round_20
     assert (contact.first_name, contact.organisation) == ("Zoë", "Café Partnership – Leeds")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_utf16_with_bom_and_tabs_is_read(round_2016, encoding):
+    rows = [["Zoë", "Dunmore", "zoe.dunmore@example.org", "Leeds", "Café – Leeds", "", ""]]
+    data = csv_bytes([*ROWS, *rows], encoding=encoding, bom=True, delimiter="\t")
+    report = _import(round_2016, data, name="list.txt")
+    assert report.ok, report.problems
+    assert Contact.objects.get(email="zoe.dunmore@example.org").organisation == "Café – Leeds"
+    assert Member.objects.filter(round=round_2016).count() == 4
+
+
+def test_a_file_with_bytes_windows_1252_leaves_undefined_is_refused_naming_the_encodings():
+    rows = [["Ann", "Ashworth", "ann@example.org", "Leeds", "Caf\x81", "", ""]]
+    with pytest.raises(ListFileError) as refused:
+        read_list("list.csv", io.BytesIO(csv_bytes(rows, encoding="latin-1")))
+    message = str(refused.value)
+    assert "0x81" in message
+    assert "UTF-8" in message and "UTF-16" in message and "Windows-1252" in message
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_instead_of_read_as_garbage():
+    data = csv_bytes(ROWS, encoding="utf-16-le")
+    with pytest.raises(ListFileError, match="UTF-16 without a byte-order mark"):
+        read_list("list.csv", io.BytesIO(data))
+
+
+def test_a_quote_left_open_is_refused_instead_of_swallowing_the_rows_after_it():
+    rows = [ROWS[0], ["Bea", "Bramley", '"bea@example.org', "Barnsley", "", "", ""], ROWS[2]]
+    with pytest.raises(ListFileError, match="quote may have been left open"):
+        read_list("list.csv", io.BytesIO(csv_bytes(rows)))
+
+
+def test_a_value_too_long_for_a_csv_field_is_refused_with_a_message():
+    rows = [["Ann", "Ashworth", "ann@example.org", "Leeds", "x" * 200_000, "", ""]]
+    with pytest.raises(ListFileError, match="cannot be read as CSV"):
+        read_list("list.csv", io.BytesIO(csv_bytes(rows)))
+
+
+def test_lines_ending_in_a_lone_carriage_return_are_read(round_2016):
+    data = csv_bytes(ROWS).replace(b"\r\n", b"\r")
+    report = _import(round_2016, data)
+    assert report.ok, report.problems
+    assert Contact.objects.count() == 3
+
+
+def test_a_nul_character_in_a_value_is_a_bad_row_and_nothing_is_saved(round_2016):
+    nul = ["Bea", "Bram\x00ley", "bea@example.org", "Barnsley", "", "", ""]
+    report = _import(round_2016, csv_bytes([ROWS[0], nul, ROWS[2]]))
+    assert [(p.row, p.column) for p in report.problems] == [(3, "last_name")]
+    assert "NUL" in report.problems[0].message
+    assert Contact.objects.count() == 0
+
+
 def test_semicolon_separated_csv_is_read(round_2016):
     report = _import(round_2016, csv_bytes(ROWS, delimiter=";").replace(b"Locality Manager; ", b""))
     assert report.ok, report.problems

@@ -78,6 +78,28 @@ def test_the_import_page_refuses_other_file_types_next_to_the_field(client, alic
     assert "Upload a .csv or .xlsx file." in response.content.decode()
 
 
+def test_the_import_page_explains_a_file_in_an_unreadable_encoding_and_saves_nothing(
+    client, alice, round_2016
+):
+    client.force_login(alice)
+    rows = [["Ann", "Ashworth", "ann@example.org", "Leeds", "Caf\x8d", "", ""]]
+    upload = SimpleUploadedFile("l.csv", csv_bytes(rows, encoding="latin-1"))
+    response = client.post(reverse("panels:panel_import", args=[round_2016.pk]), {"file": upload})
+    assert response.status_code == 200
+    assert "is not valid UTF-8 or Windows-1252" in response.content.decode()
+    assert Contact.objects.count() == 0
+
+
+def test_the_import_page_reads_excels_unicode_text(client, alice, round_2016):
+    client.force_login(alice)
+    data = csv_bytes(ROWS, encoding="utf-16-le", bom=True, delimiter="\t")
+    upload = SimpleUploadedFile("contacts.txt", data, content_type="text/plain")
+    response = client.post(
+        reverse("panels:panel_import", args=[round_2016.pk]), {"file": upload}, follow=True
+    )
+    assert "Imported 3 rows" in response.content.decode()
+
+
 def test_the_round_page_shows_list_size_and_marks_carried_lists_as_not_updated(
     client, alice, round_2016, round_2017
 ):
