@@ -96,7 +96,8 @@ def _check_header(list_file: ListFile, site: Site | None) -> list[RowProblem]:
     ]
 
 
-def _parse_row(number, values, site, sites, types, problems) -> _Row | None:
+def _parse_row(number, values, site, sites, types, problems) -> tuple[_Row | None, str]:
+    """Return the row (None when bad, its problems added) and its email as compared."""
     found = len(problems)
 
     def bad(column, message):
@@ -127,9 +128,10 @@ def _parse_row(number, values, site, sites, types, problems) -> _Row | None:
     type_name = values.get("organisation_type", "")
     if type_name and type_name.lower() not in types:
         bad("organisation_type", f"Unknown organisation type '{type_name}'.")
+    key = email.strip().lower()
     if len(problems) > found:
-        return None
-    return _Row(number, email, row_site, values)
+        return None, key
+    return _Row(number, email, row_site, values), key
 
 
 def _contact_values(row: _Row, types, existing: Contact | None) -> dict:
@@ -180,23 +182,24 @@ def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], 
     sites, types = _site_lookup(), _type_lookup()
     rows, first_seen = [], {}
     for number, values in list_file.rows:
-        row = _parse_row(number, values, site, sites, types, problems)
-        if row is None:
-            continue
-        if row.email in first_seen:
+        row, email = _parse_row(number, values, site, sites, types, problems)
+        # Compared even when the first occurrence is itself bad, so every bad row shows.
+        if email in first_seen:
             problems.append(
                 RowProblem(
                     number,
                     "email",
-                    f"{row.email} appears twice in the file (first at row "
-                    f"{first_seen[row.email]}).",
+                    f"{email} appears twice in the file (first at row {first_seen[email]}).",
                 )
             )
             continue
-        first_seen[row.email] = number
-        rows.append(row)
+        if email:
+            first_seen[email] = number
+        if row is not None:
+            rows.append(row)
     contacts = _existing_contacts([r.email for r in rows])
     _check_other_panels(round_, rows, contacts, problems)
+    problems.sort(key=lambda p: p.row)
     return rows, contacts, problems
 
 

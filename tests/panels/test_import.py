@@ -135,7 +135,17 @@ def test_one_bad_row_imports_nothing_and_names_its_row_and_reason(round_2016, ro
 def test_every_bad_row_is_reported_at_once(round_2016):
     rows = [ROWS[0], *(r for r, _, _ in BAD_ROWS)]
     report = _import(round_2016, csv_bytes(rows))
-    assert [p.row for p in report.problems] == [3, 4, 5, 6, 7]
+    assert sorted({p.row for p in report.problems}) == [3, 4, 5, 6, 7]
+    assert [p.row for p in report.problems] == sorted(p.row for p in report.problems)
+
+
+def test_a_duplicate_of_a_bad_row_is_reported_too(round_2016):
+    unknown_site = ["Ann", "Ashworth", "ann@example.org", "Atlantis", "", "", ""]
+    duplicate = ["Ann", "Ashworth", "Ann@Example.org", "Leeds", "", "", ""]
+    report = _import(round_2016, csv_bytes([unknown_site, ROWS[1], duplicate]))
+    assert [(p.row, p.column) for p in report.problems] == [(2, "site"), (4, "email")]
+    assert "first at row 2" in report.problems[1].message
+    assert Contact.objects.count() == 0
 
 
 def test_a_duplicate_email_in_the_file_is_reported_on_the_later_row(round_2016):
