@@ -28,13 +28,13 @@ def round_site_rows(round_: Round) -> list[dict]:
                 "site": site,
                 "panel": panel,
                 "size": panel.size if panel else 0,
-                "stale": _not_updated(panel),
+                "stale": panel_not_updated(panel),
             }
         )
     return rows
 
 
-def _not_updated(panel: Panel | None) -> bool:
+def panel_not_updated(panel: Panel | None) -> bool:
     """Return whether a list was never refreshed, or carried over and not refreshed since."""
     if panel is None:
         return False

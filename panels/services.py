@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from panels import tokens
 from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile
 from panels.models import Contact, Disposition, Member, OrganisationType, Panel, Round, Site
+from panels.selectors import panel_not_updated
 
 CONTACT_FIELDS = (
     "first_name",
@@ -41,6 +42,7 @@ class ImportReport:
     contacts_updated: int = 0
     members_added: int = 0
     members_updated: int = 0
+    panels_refreshed: int = 0
 
     @property
     def changed(self) -> bool:
@@ -49,11 +51,21 @@ class ImportReport:
             or self.contacts_updated
             or self.members_added
             or self.members_updated
+            or self.panels_refreshed
         )
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def summary(self) -> str:
+        """Return what the import did, in a sentence for the evaluator."""
+        return (
+            f"Imported {self.rows} rows: {self.contacts_created} new contacts, "
+            f"{self.contacts_updated} updated, {self.members_added} added to panels, "
+            f"{self.members_updated} panel entries updated; {self.panels_refreshed} site "
+            f"list{'' if self.panels_refreshed == 1 else 's'} marked updated for this round."
+        )
 
 
 @dataclass
@@ -204,7 +216,8 @@ def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], 
 
 
 def _panels_for(round_: Round, sites: set[Site]) -> dict[int, Panel]:
-    panels = {p.site_id: p for p in Panel.objects.filter(round=round_, site__in=sites)}
+    found = Panel.objects.filter(round=round_, site__in=sites).select_related("carried_from")
+    panels = {p.site_id: p for p in found}
     for s in sites:
         if s.pk not in panels:
             panels[s.pk] = Panel.objects.create(round=round_, site=s)
@@ -291,16 +304,21 @@ def panel_import(
         panels = _panels_for(round, {r.site for r in rows})
         touched = _save_contacts(rows, contacts, _type_lookup(), report)
         touched |= _save_members(round, rows, contacts, panels, report)
-        _stamp(panels, touched, user)
+        # Importing a site's list confirms it for the round, changed or not; a list
+        # already confirmed for this round is stamped again only when it changed.
+        touched |= {site_id for site_id, p in panels.items() if panel_not_updated(p)}
+        report.panels_refreshed = _stamp(panels, touched, user)
     return report
 
 
-def _stamp(panels: dict[int, Panel], site_ids: set[int], user) -> None:
+def _stamp(panels: dict[int, Panel], site_ids: set[int], user) -> int:
+    """Mark the sites' panels as refreshed now by the user; return how many."""
     now = timezone.now()
     for site_id in site_ids:
         panel = panels[site_id]
         panel.refreshed_at, panel.refreshed_by = now, user
         panel.save(update_fields=["refreshed_at", "refreshed_by"])
+    return len(site_ids)
 
 
 @dataclass

@@ -45,18 +45,10 @@ def panel_import(request, pk):
                 user=request.user,
             )
             if report.ok:
-                messages.success(request, _summary(report))
+                messages.success(request, report.summary())
                 return redirect("panels:round_detail", pk=round_.pk)
     return render(
         request, "panels/panel_import.html", {"round": round_, "form": form, "report": report}
-    )
-
-
-def _summary(report) -> str:
-    return (
-        f"Imported {report.rows} rows: {report.contacts_created} new contacts, "
-        f"{report.contacts_updated} updated, {report.members_added} added to panels, "
-        f"{report.members_updated} panel entries updated."
     )
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from panels.importing import read_list
 from panels.models import Contact, Member, Panel
+from panels.selectors import round_site_rows
 from panels.services import panel_import, round_carry_forward
 from tests.panels.files import ROWS, csv_bytes
 
@@ -59,3 +60,30 @@ def test_a_contact_who_moved_site_is_carried_onto_the_new_sites_list(filled_2016
     round_carry_forward(source=filled_2016, target=round_2017)
     member = Member.objects.get(round=round_2017, contact__email="ann.ashworth@example.org")
     assert member.panel.site == kent
+
+
+def test_importing_an_unchanged_list_confirms_a_carried_list_for_the_new_round(
+    filled_2016, round_2017, bob
+):
+    round_carry_forward(source=filled_2016, target=round_2017)
+    stale = [row["site"].name for row in round_site_rows(round_2017) if row["stale"]]
+    assert stale == ["Barnsley", "Kent"]
+    list_file = read_list("l.csv", io.BytesIO(csv_bytes(ROWS[:2])))
+    report = panel_import(round=round_2017, list_file=list_file, user=bob)
+    assert report.ok and report.panels_refreshed == 1
+    stale = [row["site"].name for row in round_site_rows(round_2017) if row["stale"]]
+    assert stale == ["Kent"]
+    assert Panel.objects.get(round=round_2017, site__name="Barnsley").refreshed_by == bob
+
+
+def test_importing_the_same_list_again_after_confirming_it_changes_nothing(
+    filled_2016, round_2017, bob
+):
+    round_carry_forward(source=filled_2016, target=round_2017)
+    data = csv_bytes(ROWS)
+    panel_import(round=round_2017, list_file=read_list("l.csv", io.BytesIO(data)), user=bob)
+    stamps = dict(Panel.objects.filter(round=round_2017).values_list("site_id", "refreshed_at"))
+    report = panel_import(round=round_2017, list_file=read_list("l.csv", io.BytesIO(data)))
+    assert report.ok and not report.changed
+    after = dict(Panel.objects.filter(round=round_2017).values_list("site_id", "refreshed_at"))
+    assert after == stamps

@@ -32,11 +32,7 @@ class Command(BaseCommand):
             for p in report.problems:
                 self.stderr.write(f"row {p.row}, {p.column or '-'}: {p.message}")
             raise CommandError(f"Nothing imported: {len(report.problems)} problem(s).")
-        self.stdout.write(
-            f"Imported {report.rows} rows: {report.contacts_created} new contacts, "
-            f"{report.contacts_updated} updated, {report.members_added} added to panels, "
-            f"{report.members_updated} panel entries updated."
-        )
+        self.stdout.write(report.summary())
 
 
 def _find_site(name: str) -> Site:
