@@ -1,6 +1,5 @@
 """Writes to panels: importing contact lists and carrying panels into a new round."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -336,51 +335,60 @@ def round_carry_forward(*, source: Round, target: Round) -> CarryReport:
     """
     if source == target:
         raise ValueError("A round cannot be carried forward into itself.")
+    # One carry-forward at a time into a round: a second waits here, then finds members.
+    Round.objects.select_for_update().get(pk=target.pk)
     if target.members.exists():
         raise ValueError(f"{target} already has panel members; carry forward into an empty round.")
-    report = CarryReport()
-    sources = source.panels.select_related("site").order_by("site__code")
-    members = Member.objects.filter(round=source).select_related("contact")
-    by_panel = defaultdict(list)
-    for m in members:
-        by_panel[m.panel_id].append(m)
-    panels = {
-        old.site_id: Panel(
-            round=target,
-            site=old.site,
-            refreshed_at=old.refreshed_at,
-            refreshed_by=old.refreshed_by,
-            carried_from=old,
-        )
-        for old in sources
-    }
-    Panel.objects.bulk_create(panels.values())
-    report.panels = len(panels)
-    new_members = []
-    for old in sources:
-        for m in by_panel[old.pk]:
-            contact = m.contact
-            if contact.left_study_on is not None:
-                report.left_out += 1
-                continue
-            # A contact who moved site since goes onto their current site's list.
-            panel = panels.get(contact.site_id) or panels[old.site_id]
-            nonce, digest = tokens.credentials()
-            new_members.append(
-                Member(
-                    token_nonce=nonce,
-                    token_hash=digest,
-                    round=target,
-                    panel=panel,
-                    contact=contact,
-                    organisation=contact.organisation,
-                    organisation_type_id=contact.organisation_type_id,
-                    job_titles=contact.job_titles,
-                )
+    existing = {p.site_id: p for p in Panel.objects.filter(round=target)}
+    carried = _carry_panels(source, target, existing)
+    members, left_out = _carried_members(source, {**existing, **carried})
+    Member.objects.bulk_create(members, batch_size=1000)
+    return CarryReport(panels=len(carried), members=len(members), left_out=left_out)
+
+
+def _carry_panels(source: Round, target: Round, existing: dict[int, Panel]) -> dict[int, Panel]:
+    """Copy the source's panels into the target; return them by site.
+
+    A panel the target already has (empty, as the target has no members) takes the source
+    panel's stamp rather than being created twice.
+    """
+    carried, new, reused = {}, [], []
+    for old in source.panels.order_by("site__code"):
+        panel = existing.get(old.site_id) or Panel(round=target, site_id=old.site_id)
+        panel.refreshed_at, panel.refreshed_by_id = old.refreshed_at, old.refreshed_by_id
+        panel.carried_from = old
+        (reused if panel.pk else new).append(panel)
+        carried[old.site_id] = panel
+    Panel.objects.bulk_create(new)
+    Panel.objects.bulk_update(reused, ["refreshed_at", "refreshed_by", "carried_from"])
+    return carried
+
+
+def _carried_members(source: Round, panels: dict[int, Panel]) -> tuple[list[Member], int]:
+    """Return new members for the target's panels, and how many left the study."""
+    new_members, left_out = [], 0
+    members = Member.objects.filter(round=source).select_related("contact", "panel")
+    for m in members.order_by("panel__site__code", "pk"):
+        contact = m.contact
+        if contact.left_study_on is not None:
+            left_out += 1
+            continue
+        # A contact who moved site since goes onto their current site's list.
+        panel = panels.get(contact.site_id) or panels[m.panel.site_id]
+        nonce, digest = tokens.credentials()
+        new_members.append(
+            Member(
+                token_nonce=nonce,
+                token_hash=digest,
+                round_id=panel.round_id,
+                panel=panel,
+                contact=contact,
+                organisation=contact.organisation,
+                organisation_type_id=contact.organisation_type_id,
+                job_titles=contact.job_titles,
             )
-    Member.objects.bulk_create(new_members, batch_size=1000)
-    report.members = len(new_members)
-    return report
+        )
+    return new_members, left_out
 
 
 @transaction.atomic

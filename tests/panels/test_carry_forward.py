@@ -87,3 +87,15 @@ def test_importing_the_same_list_again_after_confirming_it_changes_nothing(
     assert report.ok and not report.changed
     after = dict(Panel.objects.filter(round=round_2017).values_list("site_id", "refreshed_at"))
     assert after == stamps
+
+
+def test_carry_forward_fills_an_empty_panel_the_new_round_already_has(
+    filled_2016, round_2017, barnsley
+):
+    empty = Panel.objects.create(round=round_2017, site=barnsley)
+    report = round_carry_forward(source=filled_2016, target=round_2017)
+    assert (report.panels, report.members) == (2, 3)
+    sizes = {p.site.name: p.members.count() for p in Panel.objects.filter(round=round_2017)}
+    assert sizes == {"Barnsley": 2, "Kent": 1}
+    empty.refresh_from_db()
+    assert empty.carried_from == Panel.objects.get(round=filled_2016, site=barnsley)
