@@ -12,6 +12,29 @@ from openpyxl import load_workbook
 REQUIRED_COLUMNS = ("first_name", "last_name", "email")
 OPTIONAL_COLUMNS = ("site", "organisation", "organisation_type", "job_title")
 ATTRIBUTE_PREFIX = "attr_"
+# Other headers people give the documented columns, after normalise_column.
+COLUMN_ALIASES = {
+    "firstname": "first_name",
+    "forename": "first_name",
+    "given_name": "first_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
+    "e_mail": "email",
+    "email_address": "email",
+    "e_mail_address": "email",
+    "site_name": "site",
+    "pioneer": "site",
+    "organization": "organisation",
+    "organisation_name": "organisation",
+    "organization_name": "organisation",
+    "organization_type": "organisation_type",
+    "org_type": "organisation_type",
+    "type_of_organisation": "organisation_type",
+    "type_of_organization": "organisation_type",
+    "job_titles": "job_title",
+    "role": "job_title",
+}
 ENCODINGS_READ = (
     "UTF-8 (with or without BOM), UTF-16 with BOM (Excel's Unicode Text) "
     "or Windows-1252 (Excel's CSV on Windows)"
@@ -33,6 +56,29 @@ class ListFile:
 def normalise_column(name: str) -> str:
     """Return a header as a column key: lowercase, spaces and dashes as underscores."""
     return "_".join(str(name or "").strip().lower().replace("-", " ").split())
+
+
+def column_key(header: str) -> str:
+    """Return the column a header stands for: its normalised form, aliases resolved."""
+    name = normalise_column(header)
+    return COLUMN_ALIASES.get(name, name)
+
+
+def _columns(header: list[str]) -> list[str]:
+    columns = [column_key(c) for c in header]
+    if any("\x00" in c for c in columns):
+        raise ListFileError(
+            "The header row contains NUL characters: the file may be UTF-16 without a "
+            f"byte-order mark. Lists can be in {ENCODINGS_READ}."
+        )
+    seen = {}
+    for title, column in zip(header, columns, strict=True):
+        if column and column in seen:
+            raise ListFileError(
+                f"The columns '{seen[column]}' and '{title.strip()}' both give {column}: keep one."
+            )
+        seen[column] = title.strip()
+    return columns
 
 
 def _decode_as(raw: bytes, encoding: str, label: str) -> str:
@@ -64,12 +110,7 @@ def _from_table(table: list[list[str]]) -> ListFile:
         table.pop()
     if not table:
         raise ListFileError("The file is empty: it needs a header row and at least one contact.")
-    columns = [normalise_column(c) for c in table[0]]
-    if any("\x00" in c for c in columns):
-        raise ListFileError(
-            "The header row contains NUL characters: the file may be UTF-16 without a "
-            f"byte-order mark. Lists can be in {ENCODINGS_READ}."
-        )
+    columns = _columns(table[0])
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):

@@ -2,7 +2,8 @@
 
 # (code, name, short name, cohort, cohort year, aliases); codes as listed at 2016 Q7.
 SITES = [
-    (1, "Airedale, Wharfedale and Craven", "Airedale", 2, 2015, []),
+    # The 2016 questionnaire (Q7) spells it "Airdale".
+    (1, "Airedale, Wharfedale and Craven", "Airedale", 2, 2015, ["Airdale, Wharfedale and Craven"]),
     (2, "Barnsley", "Barnsley", 1, 2013, ["Stronger Barnsley Together"]),
     (3, "Blackpool and Fylde Coast", "Blackpool", 2, 2015, ["Blackpool & Fylde Coast"]),
     (4, "Camden", "Camden", 2, 2015, []),

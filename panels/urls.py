@@ -1,9 +1,11 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from panels import views
 
 app_name = "panels"
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="panels:round_list"), name="index"),
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/import/", views.panel_import, name="panel_import"),

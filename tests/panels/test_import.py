@@ -90,6 +90,46 @@ def test_a_nul_character_in_a_value_is_a_bad_row_and_nothing_is_saved(round_2016
     assert Contact.objects.count() == 0
 
 
+def test_the_2016_questionnaires_spelling_of_airedale_is_accepted(round_2016):
+    row = ["Ann", "Ashworth", "ann@example.org", '"Airdale, Wharfedale and Craven"', "", "", ""]
+    report = _import(round_2016, csv_bytes([row]))
+    assert report.ok, report.problems
+    assert Panel.objects.get(round=round_2016).site.name == "Airedale, Wharfedale and Craven"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["First name", "Surname", "E-mail", "Site", "Organization", "Org type", "Role"],
+        [
+            "Forename",
+            "Last Name",
+            "Email address",
+            "Site name",
+            "Organisation name",
+            "Type of organisation",
+            "Job titles",
+        ],
+    ],
+)
+def test_common_header_spellings_map_to_the_documented_columns(round_2016, header):
+    report = _import(round_2016, csv_bytes(ROWS, header=header))
+    assert report.ok, report.problems
+    bea = Contact.objects.get(email="bea.bramley@example.org")
+    assert (bea.last_name, bea.organisation, bea.organisation_type.code) == (
+        "Bramley",
+        "Barnsley Council",
+        2,
+    )
+    assert bea.job_titles == ["Locality Manager", "Other Senior Manager"]
+
+
+def test_two_headers_for_the_same_column_are_refused():
+    header = [*HEADER, "E-mail"]
+    with pytest.raises(ListFileError, match="'email' and 'E-mail' both give email"):
+        read_list("list.csv", io.BytesIO(csv_bytes([[*ROWS[0], "x@example.org"]], header=header)))
+
+
 def test_semicolon_separated_csv_is_read(round_2016):
     report = _import(round_2016, csv_bytes(ROWS, delimiter=";").replace(b"Locality Manager; ", b""))
     assert report.ok, report.problems

@@ -23,6 +23,13 @@ def test_anonymous_visitors_are_sent_to_log_in(client, round_2016):
         assert response["Location"].startswith(reverse("login"))
 
 
+def test_the_panels_address_leads_to_the_round_list(client, alice):
+    client.force_login(alice)
+    response = client.get("/panels/", follow=True)
+    assert response.redirect_chain == [(reverse("panels:round_list"), 302)]
+    assert response.status_code == 200
+
+
 def test_an_outsider_cannot_reach_evaluator_pages(client, charlie, round_2016):
     client.force_login(charlie)
     for url in _pages(round_2016):

@@ -55,3 +55,20 @@ def test_organisation_type_labels_are_kept_per_questionnaire_where_they_changed(
         "2020": "NHS Acute Trust",
     }
     assert OrganisationType.objects.count() == 14
+
+
+def test_the_2016_questionnaires_spelling_of_airedale_is_an_alias():
+    assert "Airdale, Wharfedale and Craven" in Site.objects.get(code=1).aliases
+
+
+def test_the_alias_migration_adds_the_spelling_to_a_database_and_keeps_other_aliases():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("panels.migrations.0006_airdale_alias")
+    Site.objects.filter(code=1).update(aliases=["Bradford District"])
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)
+    aliases = Site.objects.get(code=1).aliases
+    assert aliases == ["Bradford District", "Airdale, Wharfedale and Craven"]
