@@ -40,13 +40,6 @@ class ContactAdmin(admin.ModelAdmin):
     list_select_related = ("site", "organisation_type")
 
 
-class PanelInline(admin.TabularInline):
-    model = Panel
-    fields = ("site", "refreshed_at", "refreshed_by", "carried_from")
-    readonly_fields = ("carried_from",)
-    extra = 0
-
-
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "status", "version", "fieldwork_start", "fieldwork_end")

@@ -1,6 +1,7 @@
 """Sites, organisation types, contacts, rounds, panels and members."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -142,6 +143,12 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.status == RoundStatus.OPEN and self.version_id is None:
+            raise ValidationError(
+                {"version": "Choose the questionnaire version before opening the round."}
+            )
+
 
 class Panel(models.Model):
     """A site's list of contacts for one round."""
@@ -205,3 +212,9 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} on {self.panel}"
+
+    def clean(self) -> None:
+        if self.panel_id and self.round_id and self.panel.round_id != self.round_id:
+            raise ValidationError(
+                {"panel": f"This is a panel of {self.panel.round}; the member is in {self.round}."}
+            )

@@ -108,3 +108,74 @@ def test_the_round_list_offers_an_evaluator_to_create_a_round(client, alice):
     client.force_login(alice)
     page = client.get(reverse("panels:round_list")).content.decode()
     assert reverse("admin:panels_round_add") in page
+
+
+def _member_form(member, **changes):
+    form = {
+        "round": member.round_id,
+        "panel": member.panel_id,
+        "contact": member.contact_id,
+        "organisation": member.organisation,
+        "organisation_type": member.organisation_type_id or "",
+        "job_titles": "[]",
+        "disposition": member.disposition,
+        "_save": "Save",
+    }
+    return {**form, **changes}
+
+
+def test_a_member_cannot_be_put_on_a_panel_of_another_round_in_the_admin(
+    client, bob, round_2016, round_2017
+):
+    member = add_member(round_2016)
+    other_round_panel = add_member(round_2017, email="bea@example.org").panel
+    client.force_login(bob)
+    url = reverse("admin:panels_member_change", args=[member.pk])
+    response = client.post(url, _member_form(member, panel=other_round_panel.pk))
+    assert response.status_code == 200
+    assert "This is a panel of 2017 survey; the member is in 2016 survey." in (
+        response.content.decode()
+    )
+    member.refresh_from_db()
+    assert member.panel.round == round_2016
+
+
+def test_a_member_can_be_moved_to_another_sites_panel_of_the_same_round_in_the_admin(
+    client, bob, round_2016
+):
+    member = add_member(round_2016)
+    kent_panel = add_member(round_2016, site_name="Kent", email="bea@example.org").panel
+    client.force_login(bob)
+    url = reverse("admin:panels_member_change", args=[member.pk])
+    assert client.post(url, _member_form(member, panel=kent_panel.pk)).status_code == 302
+    member.refresh_from_db()
+    assert member.panel.site.name == "Kent"
+
+
+def test_a_round_cannot_be_opened_in_the_admin_without_a_questionnaire_version(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:panels_round_add"),
+        {"name": "2021 survey", "year": "2021", "status": "open", "_save": "Save"},
+    )
+    assert response.status_code == 200
+    assert "Choose the questionnaire version before opening the round." in (
+        response.content.decode()
+    )
+    assert not Round.objects.filter(name="2021 survey").exists()
+
+
+def test_a_round_with_a_published_version_can_be_opened_in_the_admin(client, alice, seed_versions):
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:panels_round_add"),
+        {
+            "name": "2021 survey",
+            "year": "2021",
+            "status": "open",
+            "version": seed_versions[1].pk,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    assert Round.objects.get(name="2021 survey").version == seed_versions[1]
