@@ -20,7 +20,7 @@ from surveys import ratelimit, services
 from surveys.definitions import definition_of
 from surveys.engine.routing import path, walk, walked_items
 from surveys.forms_respondent import OptOutForm
-from surveys.models import Response
+from surveys.models import Response, Version
 from surveys.respondent_forms import error_anchor, page_form
 from surveys.selectors import member_attributes
 
@@ -28,14 +28,40 @@ SESSION_KEY = "respondent_member"
 REVEALED_KEY = "respondent_revealed"  # items a page brought up on its last save
 
 
+def _members():
+    """Members with what every respondent page reads (their response too), in one query.
+
+    Their round's version comes from a per-process cache (a round answers a published
+    version, which never changes), and the members' list ordering is dropped: it would
+    join two more tables for nothing.
+    """
+    return Member.objects.select_related("round", "panel__site", "contact", "response").order_by()
+
+
+# Published versions never change and are never deleted (the database refuses both), so
+# an id names the same version for the life of the process: one read per process.
+_PUBLISHED: dict[int, Version] = {}
+
+
+def _version(version_id: int) -> Version:
+    version = _PUBLISHED.get(version_id)
+    if version is None:
+        version = Version.objects.defer("definition").get(pk=version_id)
+        if version.is_published:
+            _PUBLISHED[version_id] = version
+    return version
+
+
+def _with_version(member: Member | None) -> Member | None:
+    if member is not None and member.round.version_id is not None:
+        member.round.version = _version(member.round.version_id)
+    return member
+
+
 def _member_for_token(token: str) -> Member | None:
     if not well_formed(token):
         return None
-    return (
-        Member.objects.select_related("round__version", "panel__site", "contact")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
+    return _with_version(_members().filter(token_hash=hash_token(token)).first())
 
 
 def _neutral(request, status=404):
@@ -66,11 +92,7 @@ def _session_member(request) -> Member | None:
     member_id = request.session.get(SESSION_KEY)
     if member_id is None:
         return None
-    return (
-        Member.objects.select_related("round__version__questionnaire", "panel__site", "contact")
-        .filter(pk=member_id)
-        .first()
-    )
+    return _with_version(_members().filter(pk=member_id).first())
 
 
 def _launched(round_) -> bool:
@@ -94,11 +116,13 @@ def respondent_view(view):
 
 
 def _response(member) -> Response | None:
-    response = Response.objects.filter(member=member).first()
-    if response is not None:  # the member's round holds the same version, already fetched
-        response.member = member
-        if response.version_id == member.round.version_id:
-            response.version = member.round.version
+    """Return the member's response as fetched with the member (None before they start)."""
+    try:
+        response = member.response
+    except Response.DoesNotExist:
+        return None
+    if response.version_id == member.round.version_id:
+        response.version = member.round.version
     return response
 
 

@@ -8,10 +8,14 @@ from panels.models import Round, Site
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Start every test with an empty cache: link look-up counts must not carry over."""
+    """Start every test with empty caches: link look-up counts must not carry over, nor
+    versions cached per process (a rolled-back test database reuses their ids)."""
     from django.core.cache import cache
 
+    from surveys import views_respondent
+
     cache.clear()
+    views_respondent._PUBLISHED.clear()
 
 
 def _user(django_user_model, username, group=None, **extra):
