@@ -152,8 +152,8 @@ def test_a_member_can_be_moved_to_another_sites_panel_of_the_same_round_in_the_a
     assert member.panel.site.name == "Kent"
 
 
-def test_a_round_cannot_be_opened_in_the_admin_without_a_questionnaire_version(client, alice):
-    client.force_login(alice)
+def test_a_round_cannot_be_opened_in_the_admin_without_a_questionnaire_version(client, bob):
+    client.force_login(bob)
     response = client.post(
         reverse("admin:panels_round_add"),
         {"name": "2021 survey", "year": "2021", "status": "open", "_save": "Save"},
