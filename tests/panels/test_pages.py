@@ -137,3 +137,11 @@ def test_admin_lists_contacts_with_site_and_group_filters(client, bob, round_201
     page = response.content.decode()
     for title in ("By cohort", "By site", "By analysis group", "By organisation type"):
         assert title in page
+
+
+def test_an_evaluator_sees_the_way_into_the_admin_and_an_outsider_does_not(client, alice, charlie):
+    client.force_login(alice)
+    assert 'href="/admin/">Admin</a>' in client.get(reverse("panels:round_list")).content.decode()
+    assert client.get("/admin/").status_code == 200
+    client.force_login(charlie)
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")

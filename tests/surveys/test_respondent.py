@@ -625,3 +625,13 @@ def test_the_answers_saved_page_offers_the_opt_out(client, ann):
     revision = _to_post_page(client, ann)
     client.post("/r/page/post/", {"revision": revision, "action": "later"})
     assert "Stop reminders or leave the study" in client.get("/r/saved/").content.decode()
+
+
+def test_the_session_of_a_respondent_is_kept_in_the_cache_and_the_database(client, ann):
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    _open(client, ann)
+    key = client.cookies["sessionid"].value
+    assert Session.objects.filter(session_key=key).exists()  # survives a cache flush
+    assert cache.get(f"django.contrib.sessions.cached_db{key}") is not None

@@ -13,7 +13,6 @@ from panels.permissions import ADMIN_GROUP, EVALUATOR_GROUP
 from panels.services import panel_import
 from panels.tokens import token_for
 from surveys.demo import WELCOME_2016, load_seed_questionnaires
-from surveys.services import round_use_version
 
 DEMO_ROUND = "2016 survey (demo)"
 DEMO_USERS = [
@@ -61,8 +60,8 @@ class Command(BaseCommand):
             fieldwork_end=datetime.date(2016, 6, 15),
             welcome_text=WELCOME_2016,
             study_contact="the research team at survey@example.org",
+            version=v2016,  # an open round always has its questionnaire
         )
-        round_use_version(round=round_, version=v2016)
         names = dict(Site.objects.values_list("code", "name"))
         report = panel_import(round=round_, list_file=demo_list(names))
         if not report.ok:
