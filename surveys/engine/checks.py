@@ -9,6 +9,7 @@ document loads.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .definition import load_definition, schema_problems, structural_problems
@@ -22,24 +23,43 @@ from .expressions import (
     parse_expression,
     walk,
 )
+from .model import Definition
 from .outline import Outline, RawItem, RawSource, describe_item, expressions, outline, texts
-from .paths import explore
+from .paths import Exploration, explore
 from .piping import BUILTIN_MEMBER_ATTRIBUTES, piped_references
 from .problems import DefinitionError, Problem
 
 BACKWARD = "only forward skips are allowed (a backward skip would loop)"
 
 
-def publish_problems(data: Any) -> list[str]:
-    """Return every problem that stops ``data`` from being published ([] if none)."""
+@dataclass(frozen=True)
+class Review:
+    """What the publishing checks found: problems stop publishing, warnings do not."""
+
+    problems: list[str]
+    warnings: list[str]
+
+
+def publish_review(data: Any, *, found: Exploration | None = None) -> Review:
+    """Return every problem that stops ``data`` from being published, and the warnings.
+
+    ``found`` is the path exploration of ``data`` when the caller already has it.
+    """
     loading = schema_problems(data) + structural_problems(data)
     shape = outline(data)
     references = list(reference_problems(shape, data))
     problems = loading + references + [*skip_problems(shape), *item_problems(shape)]
     problems += companion_problems(shape)
+    warnings: list[str] = []
     if not loading:
-        problems += [p for p in routing_problems(data) if not _explained(p, references)]
-    return [str(p) for p in problems]
+        routing, warnings = routing_review(data, found=found)
+        problems += [p for p in routing if not _explained(p, references)]
+    return Review([str(p) for p in problems], warnings)
+
+
+def publish_problems(data: Any) -> list[str]:
+    """Return every problem that stops ``data`` from being published ([] if none)."""
+    return publish_review(data).problems
 
 
 def _explained(problem: Problem, causes: list[Problem]) -> bool:
@@ -226,33 +246,65 @@ def _number(value: Any) -> bool:
 
 def routing_problems(data: Any) -> list[Problem]:
     """Return unreachable pages, items never shown and dead ends."""
+    return routing_review(data)[0]
+
+
+def routing_review(
+    data: Any, *, found: Exploration | None = None
+) -> tuple[list[Problem], list[str]]:
+    """Return (unreachable pages, items never shown and dead ends; warnings).
+
+    "Never shown" and dead ends are reported only when proven, even when the path
+    explorer was cut short; what it could not decide becomes a warning.
+    """
     try:
         defn = load_definition(data)
     except DefinitionError as exc:
-        return exc.problems
-    found = explore(defn)
+        return exc.problems, []
+    found = found or explore(defn)
     problems = [
-        Problem(f"$.pages[{code_page}]", message)
-        for code_page, message in _dead_end_messages(defn, found.dead_ends)
+        Problem(f"$.pages[{index}]", message)
+        for index, message in _dead_end_messages(defn, found.dead_ends, proven=True)
     ]
-    if not found.complete:
-        return problems  # a cut exploration cannot prove that something is never shown
     for page in defn.pages:
         if page.id not in found.pages_shown:
             problems.append(Problem(f"$.pages[{page.index}]", f"page {page.id} can never be shown"))
             continue
         for number, item in enumerate(page.items):
-            if item.code not in found.seen:
+            if item.code not in found.possibly_seen:
                 path = f"$.pages[{page.index}].items[{number}]"
                 problems.append(Problem(path, f"item {item.code} can never be shown"))
-    return problems
+    return problems, exploration_warnings(found, defn)
 
 
-def _dead_end_messages(defn: Any, dead_ends: dict[str, str]) -> Iterator[tuple[int, str]]:
+def exploration_warnings(found: Exploration, defn: Definition) -> list[str]:
+    """Return what a cut-short exploration means for this version ([] if it was complete)."""
+    if found.complete:
+        return []
+    undecided = sorted(code for code in defn.items if found.reach(code) == "unknown")
+    warnings = [CUT_SHORT.format(steps=found.steps, undecided=len(undecided))]
+    warnings += [
+        message for _, message in _dead_end_messages(defn, found.possible_dead_ends, proven=False)
+    ]
+    return warnings
+
+
+CUT_SHORT = (
+    "The routing has more combinations than the path explorer follows exactly, so its"
+    " exploration was cut short after {steps:,} steps. What it reports as never shown,"
+    " always shown or a dead end is still proven; {undecided} item(s) it could not decide"
+    ' are marked "unknown", and dead ends it could not rule out are listed as possible.'
+    " Check those paths by hand, or simplify the conditions, before relying on them."
+)
+
+
+def _dead_end_messages(
+    defn: Definition, dead_ends: dict[str, str], *, proven: bool
+) -> Iterator[tuple[int, str]]:
     for code, example in dead_ends.items():
         page = defn.page_of(code)
-        message = (
-            f"the path cannot reach the end: {code} is required but can have no option to choose"
-            f" (for example when {example})"
-        )
-        yield page.index, message
+        if proven:
+            message = f"the path cannot reach the end: {code} is required but can have no option"
+        else:
+            message = f"a possible dead end: {code} is required but may have no option"
+        yield page.index, f"{message} to choose (for example when {example})"

@@ -1,6 +1,6 @@
 import pytest
 
-from surveys.engine.checks import publish_problems
+from surveys.engine.checks import Review, publish_problems, publish_review
 
 from .builders import document, multi, page, sample_data, single, text
 
@@ -275,3 +275,45 @@ def test_it_refuses_a_code_that_clashes_with_where_other_text_is_stored():
     assert only_problem(data) == (
         "$.pages[0].items[1].code: the code job.other.10 is where item job stores typed-in text"
     )
+
+
+def tangled_document(pages: int) -> dict:
+    """Return a version with 2**pages real paths whose last question always has an option.
+
+    Only following each path shows that option 1 of z is always offered.
+    """
+    asked = [
+        page(
+            f"p{n}",
+            single(f"c{n}", codes=(1, 2), required=True),
+            single(f"d{n}", codes=(1, 2), required=True, show_if=f"c{n} == 1"),
+        )
+        for n in range(pages)
+    ]
+    offered = " and ".join(f"(c{n} == 2 or answered(d{n}))" for n in range(pages))
+    options = [{"code": 1, "text": "x", "show_if": offered}]
+    last = page("last", {**single("z", required=True), "options": options}, text("w"))
+    return document(*asked, last)
+
+
+def test_publishing_says_when_the_routing_could_not_be_explored_and_what_that_means():
+    review = publish_review(tangled_document(16))
+    assert review.problems == []
+    assert len(review.warnings) == 2
+    assert "exploration was cut short" in review.warnings[0]
+    assert '"unknown"' in review.warnings[0]
+    assert review.warnings[1].startswith(
+        "a possible dead end: z is required but may have no option to choose"
+    )
+
+
+def test_the_same_routing_explored_in_full_has_nothing_to_warn_about():
+    assert publish_review(tangled_document(3)) == Review(problems=[], warnings=[])
+
+
+def test_an_item_never_shown_is_reported_even_when_the_exploration_is_cut_short():
+    data = tangled_document(16)
+    data["pages"][-1]["items"].append(text("nobody", show_if="c0 == 1 and c0 == 2"))
+    review = publish_review(data)
+    assert review.warnings
+    assert review.problems == ["$.pages[16].items[2]: item nobody can never be shown"]

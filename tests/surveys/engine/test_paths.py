@@ -3,7 +3,7 @@ import copy
 import pytest
 
 from surveys.engine.definition import load_definition
-from surveys.engine.paths import explore, reachable_items, trend_items_lost
+from surveys.engine.paths import BUDGET, explore, reachable_items, trend_items_lost
 from surveys.engine.simulate import synthetic_definition
 
 from .builders import build, multi, page, sample, sample_data, single, text
@@ -95,11 +95,75 @@ def test_it_stays_complete_and_quick_on_a_300_item_version():
     assert "never" not in reach.values()
 
 
-def test_it_gives_up_gracefully_when_the_state_bound_is_hit():
-    pages = [page("p", *(single(f"q{n}") for n in range(6)))]
-    pages.append(page("r", text("x", show_if=" and ".join(f"q{n} == 1" for n in range(6)))))
-    found = explore(build(*pages), max_states=10)
+def gated_page(questions: int) -> dict:
+    """Return a version whose first page asks yes/no questions, each gating a later page."""
+    asked = [single(f"q{n}", codes=(1, 2)) for n in range(questions)]
+    gated = [page(f"g{n}", text(f"f{n}"), show_if=f"q{n} == 1") for n in range(questions)]
+    return build(page("p", *asked), *gated)
+
+
+def tangled(pages: int, *extra: dict) -> dict:
+    """Return a version whose answers stay correlated to the end: 2**pages real paths."""
+    asked = [
+        page(
+            f"p{n}",
+            single(f"c{n}", codes=(1, 2), required=True),
+            single(f"d{n}", codes=(1, 2), show_if=f"c{n} == 1"),
+        )
+        for n in range(pages)
+    ]
+    never = " or ".join(f"(c{n} == 2 and d{n} == 1)" for n in range(pages))
+    last = page("last", text("z", show_if=never), text("w"), *extra)
+    return build(*asked, last)
+
+
+@pytest.mark.parametrize("questions", [12, 20])
+def test_a_page_of_questions_each_gating_a_later_page_is_explored_completely_and_cheaply(
+    questions,
+):
+    found = explore(gated_page(questions))
+    assert found.complete
+    assert found.steps < 200 * questions  # 3**questions states before
+    reach = reachable_items(gated_page(questions))
+    assert {reach[f"q{n}"] for n in range(questions)} == {"always"}
+    assert {reach[f"f{n}"] for n in range(questions)} == {"sometimes"}
+
+
+def test_when_the_work_runs_out_it_says_so_and_claims_only_what_it_proved():
+    follow_up = text("y", show_if="c0 == 1")
+    defn = tangled(16, follow_up)
+    found = explore(defn)
     assert found.complete is False
+    assert found.steps < 2 * BUDGET
+    assert found.reach("w") == "always"  # shown on every path, proven even so
+    assert found.reach("y") in ("sometimes", "unknown")  # conditional: never "always"
+    assert found.reach("z") == "unknown"  # never shown in truth, but not proven
+    assert found.reach("d3") == "sometimes"  # decided before the cut
+
+
+def test_the_same_version_explored_in_full_says_never_where_the_cut_one_said_unknown():
+    found = explore(tangled(5))
+    assert found.complete
+    assert (found.reach("z"), found.reach("w")) == ("never", "always")
+
+
+@pytest.mark.parametrize("budget", [0, 40, 400, 1_500])
+@pytest.mark.parametrize("version", ["synthetic", "tangled"])
+def test_a_cut_short_exploration_never_contradicts_the_full_one(version, budget):
+    if version == "synthetic":
+        defn = load_definition(synthetic_definition(120))
+    else:
+        defn = tangled(6, text("y", show_if="c0 == 1 and d2 == 2"))
+    full, cut = explore(defn), explore(defn, budget=budget)
+    assert full.complete and not cut.complete
+    for code in defn.items:
+        assert cut.reach(code) in (full.reach(code), "unknown"), code
+
+
+def test_a_bound_on_the_number_of_cubes_also_cuts_the_exploration_short_honestly():
+    found = explore(tangled(8), max_states=4)
+    assert found.complete is False
+    assert found.reach("w") == "always" and found.reach("z") in ("never", "unknown")
 
 
 def test_it_lists_items_a_new_version_can_no_longer_reach():
