@@ -56,6 +56,7 @@ def chromium(server, monkeypatch):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {missing}", pytrace=False)
         pytest.skip(f"{SKIP_PREFIX}: {missing}")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -63,6 +64,9 @@ def chromium(server, monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The test's own queries ran beside Playwright's event loop, on a connection of
+        # their own: close it here, or it keeps the test database from being dropped.
+        connections.close_all()
 
 
 @pytest.fixture
