@@ -85,6 +85,9 @@ def _schema_message(error: ValidationError) -> str:
             f"{error.instance!r} is not a valid {kind}: use lowercase letters, digits"
             " and _ (codes may have dot-separated parts), not a keyword, 'end' or 'member...'"
         )
+    path = list(error.absolute_path)
+    if error.validator == "enum" and path and path[-1] == "source":
+        return f"{error.instance!r} is not a source the respondent pages fill (only 'browser')"
     message = error.message
     return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
 

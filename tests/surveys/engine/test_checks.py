@@ -208,6 +208,12 @@ CASES = [
         ),
         "$.pages[0].items[0]: item a: exclusive options only make sense on multi items",
     ),
+    (
+        "hidden item with a source nothing fills",
+        document(page("p", text("t"), {"code": "where", "type": "hidden", "source": "gps"})),
+        "$.pages[0].items[1].source: 'gps' is not a source the respondent pages fill"
+        " (only 'browser')",
+    ),
 ]
 
 
@@ -275,6 +281,12 @@ def test_it_refuses_a_code_that_clashes_with_where_other_text_is_stored():
     assert only_problem(data) == (
         "$.pages[0].items[1].code: the code job.other.10 is where item job stores typed-in text"
     )
+
+
+def test_a_hidden_item_filled_by_the_browser_publishes():
+    hidden = {"code": "meta.browser", "type": "hidden", "source": "browser"}
+    assert publish_problems(document(page("p", text("t"), hidden))) == []
+    assert publish_problems(document(page("p", text("t"), {**hidden, "code": "meta.b2"}))) == []
 
 
 def tangled_document(pages: int) -> dict:
