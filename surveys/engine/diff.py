@@ -7,9 +7,15 @@ labels such as ``Q13`` or on position. Per code:
 - ``wording_changed`` (``comparable``): wording differs, the answer frame is the
   same; the same concept by declaration, worth a look;
 - ``options_changed`` (``break``): option/scale/slot codes or labels, or the
-  type, differ; a grid's scale belongs to the grid's own code, its rows
-  compare their wording only;
+  type, differ. A grid row is answered on its grid's scale, so a changed scale
+  changes every row too: the row's detail says which codes changed and which
+  kept their labels (their shares may still be compared; the distribution as a
+  whole may not);
 - ``added`` (``new``) and ``removed`` (``ended``).
+
+A grid row's status is about its own words and its answer scale; when the
+grid's question (the stem shared by its rows) changed, the row's detail says so
+and the grid's own line shows the change.
 """
 
 from __future__ import annotations
@@ -49,10 +55,10 @@ def normalise(text: str) -> str:
 
 
 def _frame(item: Item) -> tuple[Any, ...]:
-    """Return what an answer means: type and the labelled codes (rows: none)."""
-    if item.type == "row":
-        return ("row",)
+    """Return what an answer means: type and the labelled codes (a row: its grid's scale)."""
     points = tuple((o.code, normalise(o.text)) for o in item.options or item.scale)
+    if item.type == "row":
+        return ("row", points)
     slots = tuple((s.code, normalise(s.text)) for s in item.slots)
     return (item.type, points, slots)
 
@@ -65,25 +71,43 @@ def _frame_detail(old: Item, new: Item) -> str:
     after = {o.code: normalise(o.text) for o in new.options or new.scale}
     parts = []
     if set(after) - set(before):
-        parts.append("codes added " + ", ".join(map(str, sorted(set(after) - set(before)))))
+        parts.append("codes added " + _codes(set(after) - set(before)))
     if set(before) - set(after):
-        parts.append("codes removed " + ", ".join(map(str, sorted(set(before) - set(after)))))
-    relabelled = sorted(c for c in set(before) & set(after) if before[c] != after[c])
+        parts.append("codes removed " + _codes(set(before) - set(after)))
+    relabelled = {c for c in set(before) & set(after) if before[c] != after[c]}
     if relabelled:
-        parts.append("labels changed " + ", ".join(map(str, relabelled)))
-    return "; ".join(parts) or "slots changed"
+        parts.append("labels changed " + _codes(relabelled))
+    if new.type != "row":
+        return "; ".join(parts) or "slots changed"
+    kept = {c for c in set(before) & set(after) if before[c] == after[c]}
+    keeping = f" (codes {_codes(kept)} unchanged)" if kept else ""
+    return f"scale of grid {new.grid}: {'; '.join(parts)}{keeping}"
 
 
-def compare_items(old: Item, new: Item) -> ItemChange:
-    """Return the change between two items with the same code."""
+def _codes(codes: set[Any]) -> str:
+    return ", ".join(map(str, sorted(codes)))
+
+
+def compare_items(old: Item, new: Item, *, stem_changed: bool = False) -> ItemChange:
+    """Return the change between two items with the same code.
+
+    ``stem_changed``: for a grid row, whether its grid's question text changed.
+    """
+    worded = normalise(old.text) != normalise(new.text)
+    notes = []
     if _frame(old) != _frame(new):
         status: Status = "options_changed"
-        detail = _frame_detail(old, new)
-    elif normalise(old.text) != normalise(new.text):
-        status, detail = "wording_changed", "wording changed"
+        notes.append(_frame_detail(old, new))
+        if worded or new.type == "row":
+            notes.append("wording changed" if worded else "row text identical")
+    elif worded:
+        status = "wording_changed"
+        notes.append("wording changed")
     else:
-        status, detail = "identical", ""
-    return ItemChange(old.code, status, TRENDS[status], old.text, new.text, detail)
+        status = "identical"
+    if stem_changed:
+        notes.append("grid question changed")
+    return ItemChange(old.code, status, TRENDS[status], old.text, new.text, "; ".join(notes))
 
 
 def _compared(defn: Definition) -> dict[str, Item]:
@@ -97,13 +121,21 @@ def diff_versions(a: Definition, b: Definition) -> list[ItemChange]:
     changes = []
     for code, item in new.items():
         if code in old:
-            changes.append(compare_items(old[code], item))
+            changes.append(compare_items(old[code], item, stem_changed=_stem_changed(a, b, code)))
         else:
             changes.append(ItemChange(code, "added", "new", None, item.text))
     for code, item in old.items():
         if code not in new:
             changes.append(ItemChange(code, "removed", "ended", item.text, None))
     return changes
+
+
+def _stem_changed(a: Definition, b: Definition, code: str) -> bool:
+    """Return whether the question of the grids holding row ``code`` differs."""
+    old, new = a.items[code], b.items[code]
+    if old.grid is None or new.grid is None:
+        return False
+    return normalise(a.items[old.grid].text) != normalise(b.items[new.grid].text)
 
 
 def format_diff(changes: list[ItemChange]) -> str:

@@ -82,21 +82,28 @@ def test_each_seed_questionnaire_loads_publishes_dumps_and_loads_again_identical
     assert Version.objects.count() == 1
 
 
-def test_the_diff_of_the_seed_questionnaires_shows_shared_items_as_trend_safe(
+def test_the_diff_of_the_seed_questionnaires_tells_which_shared_items_are_safe_for_trends(
     seed_versions, capsys
 ):
     call_command("questionnaire_diff", "kip:1", "kip:2")
     rows = {
-        line.split()[0]: line.split()[1:3]
+        line.split()[0]: line.split(None, 3)[1:]
         for line in capsys.readouterr().out.splitlines()
         if line.startswith(("barrier.", "facilitator.", "progress."))
     }
-    for code in BARRIERS_SHARED:
-        assert rows[f"barrier.{code}"] == ["identical", "safe"]
-    for code in FACILITATORS_SHARED:
-        assert rows[f"facilitator.{code}"] == ["identical", "safe"]
-    for code in PROGRESS_SHARED:
-        assert rows[f"progress.{code}"] == ["wording_changed", "comparable"]
+    for code in FACILITATORS_SHARED:  # same words, same scale
+        assert rows[f"facilitator.{code}"][:2] == ["identical", "safe"]
+    for code in BARRIERS_SHARED:  # same words, but scale codes 3 and 4 were relabelled
+        assert rows[f"barrier.{code}"] == [
+            "options_changed",
+            "break",
+            "scale of grid barriers: labels changed 3, 4 (codes 1, 2 unchanged); row text"
+            " identical; grid question changed",
+        ]
+    for code in PROGRESS_SHARED:  # new words, and scale code 4 was relabelled
+        status, trend, detail = rows[f"progress.{code}"]
+        assert (status, trend) == ("options_changed", "break")
+        assert "labels changed 4 (codes 1, 2, 3 unchanged); wording changed" in detail
     assert rows["barrier.covid_time"][0] == "added"
     assert rows["barrier.lack_of_trust"][0] == "removed"
 
@@ -247,8 +254,9 @@ def test_the_compare_page_lists_changes_by_item_code(client, alice, seed_version
         reverse("surveys_admin:version_diff"), {"a": seed_versions[0].pk, "b": seed_versions[1].pk}
     )
     html = page.content.decode()
-    assert "barrier.financial_constraints</code></th><td>identical</td><td>safe" in html
-    assert "progress.costs</code></th><td>wording_changed</td><td>comparable" in html
+    assert "facilitator.local_leadership</code></th><td>identical</td><td>safe" in html
+    assert "barrier.financial_constraints</code></th><td>options_changed</td><td>break" in html
+    assert "respondent.time_in_area</code></th><td>wording_changed</td><td>comparable" in html
 
 
 def test_uploading_a_definition_page_lists_every_problem(client, alice):

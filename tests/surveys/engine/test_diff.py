@@ -74,6 +74,12 @@ def test_it_calls_an_untouched_version_identical_and_safe_to_trend():
         (
             lambda d: item_of(d, "barrier")["scale"].append({"code": 4, "text": "Don't know"}),
             "barrier.financial_constraints",
+            "options_changed",
+            "break",
+        ),
+        (
+            lambda d: item_of(d, "barrier").update(text="In the last 12 months, how much?"),
+            "barrier.financial_constraints",
             "identical",
             "safe",
         ),
@@ -140,3 +146,30 @@ def test_it_prints_a_table_with_a_summary():
     assert any(line.split()[:3] == ["org.type", "wording_changed", "comparable"] for line in lines)
     assert any(line.split()[:3] == ["comments", "removed", "ended"] for line in lines)
     assert lines[-1] == "14 identical, 1 wording_changed, 1 removed"
+
+
+def test_a_grid_row_whose_shared_scale_changed_says_which_codes_still_mean_the_same():
+    def relabel(data):
+        item_of(data, "barrier")["scale"][2]["text"] = "Not a barrier / Not applicable"
+
+    change = changed(relabel)["barrier.staff_turnover"]
+    assert (change.status, change.trend) == ("options_changed", "break")
+    assert change.detail == (
+        "scale of grid barrier: labels changed 3 (codes 1, 2 unchanged); row text identical"
+    )
+
+
+def test_a_grid_row_with_the_same_words_and_scale_is_identical_but_notes_a_new_stem():
+    def new_stem(data):
+        item_of(data, "barrier")["text"] = "In the last 12 months, how much of a barrier?"
+        item_of(data, "barrier")["rows"][0]["text"] = "Money"
+
+    changes = changed(new_stem)
+    assert changes["barrier"].status == "wording_changed"
+    assert (changes["barrier.staff_turnover"].status, changes["barrier.staff_turnover"].detail) == (
+        "identical",
+        "grid question changed",
+    )
+    assert changes["barrier.financial_constraints"].detail == (
+        "wording changed; grid question changed"
+    )
