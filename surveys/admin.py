@@ -1,12 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 
-from surveys.models import Questionnaire, Response, Version
+from surveys.models import Questionnaire, Response, Version, VersionStatus
 
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ("slug", "title", "created_at")
     search_fields = ("slug", "title")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Commands and exports name a questionnaire by its slug (`dump_questionnaire kip`);
+        # the database refuses the rename too.
+        if obj is not None and obj.has_published_version():
+            return ("slug",)
+        return ()
 
 
 @admin.register(Version)
@@ -38,6 +46,21 @@ class VersionAdmin(admin.ModelAdmin):
         return (
             obj is not None and not obj.is_published and super().has_delete_permission(request, obj)
         )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        version = self.get_object(request, object_id)
+        allowed = version is not None and self.has_delete_permission(request, version)
+        derived = version.derived.filter(status=VersionStatus.PUBLISHED) if allowed else []
+        if derived:
+            names = ", ".join(str(v) for v in derived)
+            self.message_user(
+                request,
+                f"{version} cannot be deleted: {names} was based on it, and a published"
+                " version never changes.",
+                messages.ERROR,
+            )
+            return redirect("admin:surveys_version_change", version.pk)
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Response)

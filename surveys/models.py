@@ -3,6 +3,7 @@
 import json
 
 from django.db import models
+from django.db.models.deletion import SET_NULL, ProtectedError
 
 
 class DefinitionField(models.TextField):
@@ -26,7 +27,11 @@ class DefinitionField(models.TextField):
 
 
 class Questionnaire(models.Model):
-    """A questionnaire evolves as versions; trend analysis joins versions on item codes."""
+    """A questionnaire evolves as versions; trend analysis joins versions on item codes.
+
+    Its slug names it in commands and exports, so once a version is published the
+    database refuses to rename it (see migration 0005).
+    """
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -38,6 +43,25 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return self.slug
 
+    def has_published_version(self) -> bool:
+        return self.pk is not None and self.versions.filter(status=VersionStatus.PUBLISHED).exists()
+
+
+def keep_published_derived(collector, field, sub_objs, using):
+    """On deleting a version: refuse if a published version was based on it, else unlink.
+
+    Unlinking a published row would change it, which the database refuses.
+    """
+    published = [v for v in sub_objs if v.status == VersionStatus.PUBLISHED]
+    if published:
+        names = ", ".join(str(v) for v in published)
+        raise ProtectedError(
+            f"This version cannot be deleted: {names} was based on it, and a published"
+            " version never changes.",
+            published,
+        )
+    SET_NULL(collector, field, sub_objs, using)
+
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -47,8 +71,9 @@ class VersionStatus(models.TextChoices):
 class Version(models.Model):
     """One version of a questionnaire: a draft until published, then frozen for ever.
 
-    The database refuses any change to a published row (see migration 0002), whatever
-    path the change takes.
+    The database refuses any change to a published row (migration 0002), a row inserted
+    as already published, and (through its seal) deleting one (migration 0005), whatever
+    path the change takes. The content hash is checked whenever the definition is loaded.
     """
 
     questionnaire = models.ForeignKey(
@@ -64,7 +89,7 @@ class Version(models.Model):
         max_length=64, blank=True, help_text="SHA-256 of the canonical definition."
     )
     based_on = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived"
+        "self", null=True, blank=True, on_delete=keep_published_derived, related_name="derived"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -88,6 +113,29 @@ class Version(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
+
+
+def refuse_deleting_published(collector, field, sub_objs, using):
+    """A published version keeps its seal: deleting the version is refused."""
+    versions = [seal.version for seal in sub_objs]
+    names = ", ".join(str(v) for v in versions)
+    raise ProtectedError(f"{names} is published and can never be deleted.", versions)
+
+
+class VersionSeal(models.Model):
+    """One row per published version, written by the database when a version is published.
+
+    The row refers to its version, so the database refuses to delete a published version
+    on every engine (SQLite has no other way: a delete trigger would also stop the test
+    database's flush, which empties every table in one transaction, seals included).
+    """
+
+    version = models.OneToOneField(
+        Version, on_delete=refuse_deleting_published, primary_key=True, related_name="seal"
+    )
+
+    def __str__(self) -> str:
+        return f"Seal of version {self.version_id}"
 
 
 class Response(models.Model):

@@ -4,10 +4,13 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 
-from surveys.engine import parse_text
+from surveys.definitions import TamperedVersion, definition_of
+from surveys.engine import content_hash, parse_text
 from surveys.models import Questionnaire, Version
 from surveys.services import (
     DefinitionRejected,
@@ -128,13 +131,114 @@ def test_a_published_version_cannot_be_changed_through_the_orm(seed_versions):
     assert Version.objects.get(pk=v2016.pk).title != "Rewritten"
 
 
-def test_a_published_version_cannot_be_deleted_on_postgresql(seed_versions):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("deletion is refused by a trigger on PostgreSQL only")
+def test_a_published_version_that_nothing_uses_cannot_be_deleted_by_code(seed_versions):
+    version = seed_versions[0]
     with pytest.raises(DatabaseError), transaction.atomic():
-        Version.objects.filter(pk=seed_versions[0].pk).delete()
+        Version.objects.filter(pk=version.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        version.delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM surveys_version WHERE id = %s", [version.pk])
+        connection.check_constraints()  # SQLite checks the seal at commit
+    assert Version.objects.filter(pk=version.pk, status="published").exists()
+
+
+def test_a_draft_that_nothing_published_was_based_on_can_still_be_deleted():
+    first, _ = version_store(data=_small())
+    second, _ = version_store(data=_small(text="And now?"))
+    assert second.based_on == first
+    first.delete()
+    second.refresh_from_db()
+    assert second.based_on is None
+
+
+def test_a_draft_a_published_version_was_based_on_cannot_be_deleted(client, django_user_model):
+    first, _ = version_store(data=_small())
+    second, _ = version_store(data=_small(text="And now?"))
+    version_publish(version=second)
+    with pytest.raises(ProtectedError) as refused, transaction.atomic():
+        first.delete()
+    assert set(refused.value.protected_objects) == {second}
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(root)
+    delete = reverse("admin:surveys_version_delete", args=[first.pk])
+    page = client.post(delete, {"post": "yes"}, follow=True)
+    assert page.status_code == 200
+    assert "was based on it, and a published version never changes" in page.content.decode()
+    assert Version.objects.get(pk=second.pk).based_on_id == first.pk
+
+
+def test_no_code_can_store_a_version_that_is_already_published():
+    questionnaire = Questionnaire.objects.create(slug="sneaky", title="Sneaky")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Version.objects.create(
+            questionnaire=questionnaire,
+            number=1,
+            title="Sneaky",
+            definition=_small("sneaky"),
+            status="published",
+            content_hash="0" * 64,
+            published_at=timezone.now(),
+        )
+    draft, _ = version_store(data=_small("sneaky"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Version.objects.filter(pk=draft.pk).update(status="published", published_at=timezone.now())
+    assert not Version.objects.filter(status="published").exists()
+
+
+def _flip_to_published(data: dict, content_hash: str) -> Version:
+    """Publish a draft the way careless code could: no checks, a hash of its choosing."""
+    draft, _ = version_store(data=data)
+    Version.objects.filter(pk=draft.pk).update(
+        status="published", content_hash=content_hash, published_at=timezone.now()
+    )
+    return Version.objects.select_related("questionnaire").get(pk=draft.pk)
+
+
+def test_a_published_version_whose_hash_does_not_match_is_refused_when_loaded():
+    forged = _flip_to_published(_small("forged"), "f" * 64)
+    with pytest.raises(TamperedVersion, match="forged v1 \\(Published\\) has been changed"):
+        definition_of(forged)
+
+
+def test_verify_versions_lists_every_published_version_that_fails_and_exits_non_zero(
+    seed_versions, capsys
+):
+    call_command("verify_versions")
+    assert "2 published version(s) verified" in capsys.readouterr().out
+    _flip_to_published(_small("forged"), "f" * 64)
+    unchecked = _small("unchecked", text="Hello {member.shoe_size}")
+    _flip_to_published(unchecked, content_hash(unchecked))
+    with pytest.raises(CommandError, match="2 published version"):
+        call_command("verify_versions")
+    errors = capsys.readouterr().err
+    assert "forged v1 (Published): the definition hashes to" in errors
+    assert "unchecked v1 (Published): published without passing the checks" in errors
+    assert "shoe_size" in errors
+
+
+def test_a_questionnaire_with_a_published_version_keeps_its_name(
+    seed_versions, client, django_user_model, capsys
+):
+    kip = Questionnaire.objects.get(slug="kip")
+    kip.slug = "kip-renamed"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        kip.save()
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(root)
+    url = reverse("admin:surveys_questionnaire_change", args=[kip.pk])
+    client.post(url, {"slug": "kip-renamed", "title": "Renamed"})
+    assert Questionnaire.objects.get(pk=kip.pk).slug == "kip"
+    assert 'name="slug"' not in client.get(url).content.decode()
+    call_command("dump_questionnaire", "kip", "--version", "1")
+    assert "questionnaire: kip" in capsys.readouterr().out
+
+
+def test_a_questionnaire_with_drafts_only_can_still_be_renamed():
+    draft, _ = version_store(data=_small("early"))
+    Questionnaire.objects.filter(pk=draft.questionnaire_id).update(slug="early-name")
+    assert Questionnaire.objects.get(pk=draft.questionnaire_id).slug == "early-name"
 
 
 def test_a_published_version_cannot_be_changed_through_the_service(seed_versions):
