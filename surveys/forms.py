@@ -22,6 +22,18 @@ class DefinitionUploadForm(forms.Form):
             raise forms.ValidationError("The file is not UTF-8 text.") from exc
 
 
+class DraftReplaceForm(DefinitionUploadForm):
+    """Replace a draft's whole definition by an uploaded file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "Replace this draft's definition"
+        self.fields["file"].help_text = (
+            "A YAML or JSON definition of the same questionnaire. It replaces the draft as a"
+            " whole, or, if it has any problem, nothing changes."
+        )
+
+
 class DiffForm(forms.Form):
     a = forms.ModelChoiceField(queryset=Version.objects.none(), label="Earlier version")
     b = forms.ModelChoiceField(queryset=Version.objects.none(), label="Later version")

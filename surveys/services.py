@@ -86,16 +86,28 @@ def version_copy(*, version: Version) -> Version:
 
 @transaction.atomic
 def version_update_draft(*, version: Version, data: dict) -> Version:
-    """Replace a draft's definition; a published version is refused."""
-    if data.get("questionnaire") != version.questionnaire.slug:
-        raise DefinitionRejected(["The definition names another questionnaire."])
-    changed = Version.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).update(
-        definition=data, title=data.get("title", version.title)
-    )
-    if not changed:
-        raise DefinitionRejected(["This version is published and cannot change; copy it."])
-    version.refresh_from_db()
-    return version
+    """Replace a draft's definition with `data`; return the draft.
+
+    Raises DefinitionRejected listing every problem at once, and stores nothing, when
+    the version is published or the definition cannot be loaded or names another
+    questionnaire.
+    """
+    current = Version.objects.select_for_update().select_related("questionnaire").get(pk=version.pk)
+    if current.is_published:
+        raise DefinitionRejected(
+            [f"{current} is published and cannot change; start a new draft from it."]
+        )
+    problems = _structure_problems(data)
+    slug = current.questionnaire.slug
+    if isinstance(data, dict) and data.get("questionnaire") not in (None, slug):
+        problems.append(
+            f"The definition is of questionnaire {data['questionnaire']!r}, not {slug!r}."
+        )
+    if problems:
+        raise DefinitionRejected(problems)
+    current.definition, current.title = data, data.get("title", current.title)
+    current.save(update_fields=["definition", "title"])
+    return current
 
 
 @transaction.atomic

@@ -7,17 +7,11 @@ from django.views.decorators.http import require_POST
 
 from panels.permissions import evaluator_required
 from surveys import services
-from surveys.definitions import definition_of
-from surveys.engine import (
-    DefinitionError,
-    diff_versions,
-    dump_yaml,
-    parse_text,
-    publish_problems,
-    reachable_items,
-    trend_items_lost,
-)
-from surveys.forms import DefinitionUploadForm, DiffForm
+from surveys.definitions import definition_of, exploration_of
+from surveys.engine import DefinitionError, diff_versions, dump_yaml, parse_text
+from surveys.engine.checks import exploration_warnings, publish_review
+from surveys.engine.paths import trend_items_lost
+from surveys.forms import DefinitionUploadForm, DiffForm, DraftReplaceForm
 from surveys.models import Questionnaire, Version
 
 
@@ -52,19 +46,68 @@ def definition_upload(request):
     return render(request, "surveys/definition_upload.html", {"form": form, "problems": problems})
 
 
-@evaluator_required
-def version_detail(request, pk):
-    version = get_object_or_404(Version.objects.select_related("questionnaire"), pk=pk)
-    problems = [] if version.is_published else publish_problems(version.definition)
-    context = {"version": version, "problems": problems, "outline": None}
-    if not problems:
+def _get_version(pk) -> Version:
+    return get_object_or_404(Version.objects.select_related("questionnaire"), pk=pk)
+
+
+def _detail_context(version: Version, form: DraftReplaceForm) -> dict:
+    """Return the version page's context: problems, warnings and which items are reached."""
+    context = {"version": version, "problems": [], "warnings": [], "outline": None}
+    if version.is_published:
+        found = exploration_of(version)
+        context["warnings"] = exploration_warnings(found, definition_of(version))
+    else:
+        context["form"] = form
+        try:
+            found = exploration_of(version)
+        except DefinitionError:
+            found = None
+        review = publish_review(version.definition, found=found)
+        context["problems"], context["warnings"] = review.problems, review.warnings
+    if not context["problems"]:
         defn = definition_of(version)
-        reach = reachable_items(defn)
         context["outline"] = [
-            (page, [(item, reach.get(item.code)) for item in page.flat_items()])
+            (page, [(item, found.reach(item.code)) for item in page.flat_items()])
             for page in defn.pages
         ]
+        context["complete"] = found.complete
+    return context
+
+
+@evaluator_required
+def version_detail(request, pk):
+    version = _get_version(pk)
+    context = _detail_context(version, DraftReplaceForm())
     return render(request, "surveys/version_detail.html", context)
+
+
+@require_POST
+@evaluator_required
+def version_replace(request, pk):
+    version = _get_version(pk)
+    if version.is_published:
+        messages.error(request, f"{version} is published and cannot change; copy it instead.")
+        return redirect("surveys_admin:version_detail", pk=pk)
+    form = DraftReplaceForm(request.POST, request.FILES)
+    problems = _replace(version, form.cleaned_data["file"]) if form.is_valid() else None
+    if problems == []:
+        messages.success(request, f"Replaced the definition of {version}.")
+        return redirect("surveys_admin:version_detail", pk=pk)
+    for problem in problems or []:
+        form.add_error("file", problem)
+    context = _detail_context(_get_version(pk), form)
+    return render(request, "surveys/version_detail.html", context)
+
+
+def _replace(version: Version, text: str) -> list[str]:
+    """Replace the draft's definition by ``text``; return the problems (nothing stored)."""
+    try:
+        services.version_update_draft(version=version, data=parse_text(text))
+    except DefinitionError as exc:
+        return [str(p) for p in exc.problems]
+    except services.DefinitionRejected as exc:
+        return exc.problems
+    return []
 
 
 @evaluator_required
@@ -86,6 +129,8 @@ def version_publish(request, pk):
         messages.error(request, f"Not published: {len(exc.problems)} problem(s) listed below.")
     else:
         messages.success(request, f"Published {version}; it can no longer change.")
+        for warning in exploration_warnings(exploration_of(version), definition_of(version)):
+            messages.warning(request, warning)
     return redirect("surveys_admin:version_detail", pk=pk)
 
 
@@ -100,14 +145,21 @@ def version_copy(request, pk):
 @evaluator_required
 def version_diff(request):
     form = DiffForm(request.GET or None)
-    changes = lost = None
+    context = {"form": form, "changes": None, "lost": None, "cut_short": []}
     if form.is_valid():
         try:
-            a, b = definition_of(form.cleaned_data["a"]), definition_of(form.cleaned_data["b"])
+            context.update(_comparison(form.cleaned_data["a"], form.cleaned_data["b"]))
         except DefinitionError as exc:
             form.add_error(None, f"A version cannot be read: {exc}")
-        else:
-            changes, lost = diff_versions(a, b), trend_items_lost(a, b)
-    return render(
-        request, "surveys/version_diff.html", {"form": form, "changes": changes, "lost": lost}
-    )
+    return render(request, "surveys/version_diff.html", context)
+
+
+def _comparison(old: Version, new: Version) -> dict:
+    """Return the changes item by item and the items no longer reached."""
+    a, b = definition_of(old), definition_of(new)
+    before, after = exploration_of(old), exploration_of(new)
+    return {
+        "changes": diff_versions(a, b),
+        "lost": trend_items_lost(a, b, before=before, after=after),
+        "cut_short": [v for v, found in ((old, before), (new, after)) if not found.complete],
+    }

@@ -1,4 +1,5 @@
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.definitions import TamperedVersion, definition_of
+from surveys.definitions import TamperedVersion, definition_of, exploration_of
 from surveys.engine import content_hash, parse_text
 from surveys.models import Questionnaire, Version
 from surveys.services import (
@@ -420,3 +421,105 @@ def test_the_compare_page_warns_when_a_change_stops_asking_an_item(client, alice
     ).content.decode()
     assert "can no longer be reached" in html
     assert "<li><code>mood</code></li>" in html
+
+
+def _tangled(slug: str, pages: int) -> dict:
+    """Return a definition with 2**pages real paths: too many to follow one by one."""
+    data = _small(slug)
+    yes_no = [{"code": 1, "text": "Yes"}, {"code": 2, "text": "No"}]
+    for n in range(pages):
+        asked = {"code": f"c{n}", "type": "single", "text": "C?", "options": yes_no}
+        follow = {**asked, "code": f"d{n}", "text": "D?", "show_if": f"c{n} == 1"}
+        data["pages"].append({"id": f"t{n}", "items": [{**asked, "required": True}, follow]})
+    rare = " or ".join(f"(c{n} == 2 and d{n} == 1)" for n in range(pages))
+    last = {"code": "rare", "type": "text", "text": "Rare?", "show_if": rare}
+    data["pages"].append({"id": "last", "items": [last]})
+    return data
+
+
+def test_the_version_page_says_when_the_routing_could_not_be_explored_completely(client, alice):
+    draft, _ = version_store(data=_tangled("tangled", 16))
+    client.force_login(alice)
+    html = client.get(reverse("surveys_admin:version_detail", args=[draft.pk])).content.decode()
+    assert "The routing could not be explored completely" in html
+    assert "exploration was cut short" in html
+    assert "<code>rare</code></th><td></td><td>text</td><td>Rare?</td><td>unknown</td>" in html
+    assert "<td>always</td>" in html  # what is proven is still shown
+
+
+def test_a_published_version_is_explored_once_and_the_result_reused():
+    data = _tangled("cached", 4)
+    data["pages"][-1]["items"][0]["show_if"] = "c0 == 1 and d0 == 1"
+    version = version_publish(version=version_store(data=data)[0])
+    found = exploration_of(version)
+    assert found.complete and found.reach("rare") == "sometimes"
+    assert exploration_of(Version.objects.get(pk=version.pk)) is found
+
+
+def _upload(text: str, name: str = "draft.yaml") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode())
+
+
+def test_an_evaluator_replaces_a_draft_by_uploading_a_file(client, alice):
+    draft, _ = version_store(data=_small())
+    client.force_login(alice)
+    page = client.get(reverse("surveys_admin:version_detail", args=[draft.pk]))
+    assert "Replace the draft" in page.content.decode()
+    new = "format: 1\nquestionnaire: tiny\ntitle: Tiny 2\npages:\n  - id: p1\n    items:\n"
+    new += "      - {code: mood, type: text, text: 'How is it going?'}\n"
+    url = reverse("surveys_admin:version_replace", args=[draft.pk])
+    page = client.post(url, {"file": _upload(new)}, follow=True)
+    assert "Replaced the definition of tiny v1 (Draft)." in page.content.decode()
+    draft.refresh_from_db()
+    assert (draft.title, draft.definition["pages"][0]["items"][0]["text"]) == (
+        "Tiny 2",
+        "How is it going?",
+    )
+
+
+def test_replacing_a_draft_lists_every_problem_at_the_field_and_changes_nothing(client, alice):
+    draft, _ = version_store(data=_small())
+    client.force_login(alice)
+    bad = "format: 1\nquestionnaire: other\npages:\n  - id: p1\n    items:\n"
+    bad += "      - {code: mood, type: text}\n      - {code: mood, type: text, text: Again}\n"
+    url = reverse("surveys_admin:version_replace", args=[draft.pk])
+    html = client.post(url, {"file": _upload(bad)}).content.decode()
+    assert "&#x27;text&#x27; is a required property" in html
+    assert "the item code &#x27;mood&#x27; is already used" in html
+    assert "The definition is of questionnaire &#x27;other&#x27;, not &#x27;tiny&#x27;." in html
+    assert 'id="error_1_id_file"' in html and 'id="error_3_id_file"' in html
+    assert Version.objects.get(pk=draft.pk).definition == _small()
+
+
+def test_a_published_version_cannot_be_replaced_from_its_page(client, alice, seed_versions):
+    version = seed_versions[0]
+    client.force_login(alice)
+    page = client.get(reverse("surveys_admin:version_detail", args=[version.pk]))
+    assert "Replace the draft" not in page.content.decode()
+    url = reverse("surveys_admin:version_replace", args=[version.pk])
+    page = client.post(url, {"file": _upload("format: 1\nquestionnaire: kip\n")}, follow=True)
+    assert "is published and cannot change" in page.content.decode()
+    assert Version.objects.get(pk=version.pk).definition == version.definition
+
+
+def test_an_outsider_cannot_replace_a_draft(client, charlie):
+    draft, _ = version_store(data=_small())
+    client.force_login(charlie)
+    url = reverse("surveys_admin:version_replace", args=[draft.pk])
+    response = client.post(url, {"file": _upload("format: 1\nquestionnaire: tiny\n")})
+    assert response.status_code == 403
+    assert Version.objects.get(pk=draft.pk).definition == _small()
+
+
+def test_load_questionnaire_can_replace_a_draft_and_refuses_a_published_one(
+    tmp_path, capsys, seed_versions
+):
+    draft, _ = version_store(data=_small())
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(_small(text="Better?")), encoding="utf-8")
+    call_command("load_questionnaire", str(path), "--replace-draft", str(draft.number))
+    assert "replaced tiny v1 (Draft)" in capsys.readouterr().out
+    assert Version.objects.get(pk=draft.pk).definition == _small(text="Better?")
+    path.write_text((SEEDS / "kip-2016.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(CommandError, match="published and cannot change"):
+        call_command("load_questionnaire", str(path), "--replace-draft", "1")
