@@ -7,15 +7,17 @@ labels such as ``Q13`` or on position. Per code:
 - ``wording_changed`` (``comparable``): wording differs, the answer frame is the
   same; the same concept by declaration, worth a look;
 - ``options_changed`` (``break``): option/scale/slot codes or labels, or the
-  type, differ. A grid row is answered on its grid's scale, so a changed scale
-  changes every row too: the row's detail says which codes changed and which
-  kept their labels (their shares may still be compared; the distribution as a
-  whole may not);
+  type, differ;
 - ``added`` (``new``) and ``removed`` (``ended``).
 
-A grid row's status is about its own words and its answer scale; when the
-grid's question (the stem shared by its rows) changed, the row's detail says so
-and the grid's own line shows the change.
+A grid row is its own item: its status is about its own words (``identical`` or
+``wording_changed``). Its answers are on its grid's scale, which the grid's own
+line compares; when the scale changed, the row's trend says what that does to
+the row's series: ``comparable`` when codes were only relabelled (the row's
+detail names the codes that kept their labels, whose shares may still be
+compared), ``break`` when codes were added or removed or none kept its label.
+When the grid's question (the stem its rows share) changed, the row's detail
+says so too.
 """
 
 from __future__ import annotations
@@ -93,21 +95,41 @@ def compare_items(old: Item, new: Item, *, stem_changed: bool = False) -> ItemCh
 
     ``stem_changed``: for a grid row, whether its grid's question text changed.
     """
+    if old.type == new.type == "row":
+        return _compare_rows(old, new, stem_changed)
     worded = normalise(old.text) != normalise(new.text)
     notes = []
     if _frame(old) != _frame(new):
         status: Status = "options_changed"
         notes.append(_frame_detail(old, new))
-        if worded or new.type == "row":
-            notes.append("wording changed" if worded else "row text identical")
+        if worded:
+            notes.append("wording changed")
     elif worded:
         status = "wording_changed"
         notes.append("wording changed")
     else:
         status = "identical"
+    return ItemChange(old.code, status, TRENDS[status], old.text, new.text, "; ".join(notes))
+
+
+def _compare_rows(old: Item, new: Item, stem_changed: bool) -> ItemChange:
+    """Return a grid row's change: its status from its words, its trend from its scale too."""
+    worded = normalise(old.text) != normalise(new.text)
+    status: Status = "wording_changed" if worded else "identical"
+    trend, notes = TRENDS[status], ["wording changed"] if worded else []
+    if _frame(old) != _frame(new):
+        notes.insert(0, _frame_detail(old, new))
+        before = {o.code: normalise(o.text) for o in old.scale}
+        after = {o.code: normalise(o.text) for o in new.scale}
+        relabelled_only = before.keys() == after.keys() and any(
+            before[code] == after[code] for code in before
+        )
+        trend = "comparable" if relabelled_only else "break"
+        if not worded:
+            notes.append("row text identical")
     if stem_changed:
         notes.append("grid question changed")
-    return ItemChange(old.code, status, TRENDS[status], old.text, new.text, "; ".join(notes))
+    return ItemChange(old.code, status, trend, old.text, new.text, "; ".join(notes))
 
 
 def _compared(defn: Definition) -> dict[str, Item]:

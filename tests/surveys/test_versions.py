@@ -97,16 +97,16 @@ def test_the_diff_of_the_seed_questionnaires_tells_which_shared_items_are_safe_f
     }
     for code in FACILITATORS_SHARED:  # same words, same scale
         assert rows[f"facilitator.{code}"][:2] == ["identical", "safe"]
-    for code in BARRIERS_SHARED:  # same words, but scale codes 3 and 4 were relabelled
+    for code in BARRIERS_SHARED:  # same words; scale codes 3 and 4 were relabelled
         assert rows[f"barrier.{code}"] == [
-            "options_changed",
-            "break",
+            "identical",
+            "comparable",
             "scale of grid barriers: labels changed 3, 4 (codes 1, 2 unchanged); row text"
             " identical; grid question changed",
         ]
-    for code in PROGRESS_SHARED:  # new words, and scale code 4 was relabelled
+    for code in PROGRESS_SHARED:  # new words for the same concept; scale code 4 relabelled
         status, trend, detail = rows[f"progress.{code}"]
-        assert (status, trend) == ("options_changed", "break")
+        assert (status, trend) == ("wording_changed", "comparable")
         assert "labels changed 4 (codes 1, 2, 3 unchanged); wording changed" in detail
     assert rows["barrier.covid_time"][0] == "added"
     assert rows["barrier.lack_of_trust"][0] == "removed"
@@ -360,7 +360,8 @@ def test_the_compare_page_lists_changes_by_item_code(client, alice, seed_version
     )
     html = page.content.decode()
     assert "facilitator.local_leadership</code></th><td>identical</td><td>safe" in html
-    assert "barrier.financial_constraints</code></th><td>options_changed</td><td>break" in html
+    assert "barrier.financial_constraints</code></th><td>identical</td><td>comparable" in html
+    assert "<code>barriers</code></th><td>options_changed</td><td>break" in html
     assert "respondent.time_in_area</code></th><td>wording_changed</td><td>comparable" in html
 
 

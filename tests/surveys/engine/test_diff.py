@@ -74,8 +74,14 @@ def test_it_calls_an_untouched_version_identical_and_safe_to_trend():
         (
             lambda d: item_of(d, "barrier")["scale"].append({"code": 4, "text": "Don't know"}),
             "barrier.financial_constraints",
-            "options_changed",
+            "identical",
             "break",
+        ),
+        (
+            lambda d: item_of(d, "barrier")["scale"][2].update(text="Not applicable"),
+            "barrier.financial_constraints",
+            "identical",
+            "comparable",
         ),
         (
             lambda d: item_of(d, "barrier").update(text="In the last 12 months, how much?"),
@@ -153,7 +159,7 @@ def test_a_grid_row_whose_shared_scale_changed_says_which_codes_still_mean_the_s
         item_of(data, "barrier")["scale"][2]["text"] = "Not a barrier / Not applicable"
 
     change = changed(relabel)["barrier.staff_turnover"]
-    assert (change.status, change.trend) == ("options_changed", "break")
+    assert (change.status, change.trend) == ("identical", "comparable")
     assert change.detail == (
         "scale of grid barrier: labels changed 3 (codes 1, 2 unchanged); row text identical"
     )
