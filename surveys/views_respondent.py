@@ -5,6 +5,8 @@ without the token. Opening any page (a GET) never starts a response, burns a tok
 anyone out: mail scanners open every link.
 """
 
+import logging
+
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -17,12 +19,14 @@ from panels import services as panel_services
 from panels.models import Member, RoundStatus
 from panels.tokens import hash_token, well_formed
 from surveys import ratelimit, services
-from surveys.definitions import definition_of
+from surveys.definitions import TamperedVersion, definition_of
 from surveys.engine.routing import path, walk, walked_items
 from surveys.forms_respondent import OptOutForm
 from surveys.models import Response, Version
 from surveys.respondent_forms import error_anchor, page_form
 from surveys.selectors import member_attributes
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "respondent_member"
 REVEALED_KEY = "respondent_revealed"  # items a page brought up on its last save
@@ -109,7 +113,14 @@ def respondent_view(view):
             return _neutral(request)
         if member.round.status == RoundStatus.CLOSED:
             return render(request, "surveys/respondent/closed.html", {"round": member.round})
-        return view(request, member, *args, **kwargs)
+        try:
+            return view(request, member, *args, **kwargs)
+        except TamperedVersion:
+            # Never answer on a questionnaire that is not the one published; the error
+            # reaches the team through the log, the respondent is told to come back.
+            logger.exception("Respondent page refused: the round's version was tampered with")
+            context = {"study_contact": member.round.study_contact or settings.STUDY_CONTACT}
+            return render(request, "surveys/respondent/unavailable.html", context, status=503)
 
     wrapper.__name__ = view.__name__
     return never_cache(wrapper)
@@ -150,13 +161,11 @@ def welcome(request, member):
 @require_POST
 @respondent_view
 def start(request, member):
+    first_page = definition_of(member.round.version).pages[0].id  # checked before any write
     response = services.response_start(member=member)
     if response.is_complete and not member.round.allow_changes_after_completion:
         return redirect("surveys:welcome")
-    page_id = services.resume_page(response)
-    if page_id is None:
-        page_id = definition_of(response.version).pages[0].id
-    return redirect("surveys:page", page_id=page_id)
+    return redirect("surveys:page", page_id=services.resume_page(response) or first_page)
 
 
 def _page_context(member, response, walked, answers, attrs, page_id, form, notice=None):

@@ -635,3 +635,22 @@ def test_the_session_of_a_respondent_is_kept_in_the_cache_and_the_database(clien
     key = client.cookies["sessionid"].value
     assert Session.objects.filter(session_key=key).exists()  # survives a cache flush
     assert cache.get(f"django.contrib.sessions.cached_db{key}") is not None
+
+
+def test_a_round_on_a_version_changed_since_publishing_is_refused_politely(client, caplog):
+    from django.utils import timezone
+
+    from surveys.models import Version
+    from surveys.services import version_store
+
+    draft, _ = version_store(data={**FOLLOW_UPS, "questionnaire": "forged"})
+    Version.objects.filter(pk=draft.pk).update(
+        status="published", content_hash="f" * 64, published_at=timezone.now()
+    )
+    member = add_member(make_round("Forged round", Version.objects.get(pk=draft.pk)))
+    _open(client, member)
+    refused = client.post("/r/start/")
+    assert refused.status_code == 503
+    assert "The survey is unavailable just now" in refused.content.decode()
+    assert "has been changed since it was published" in caplog.text
+    assert not Response.objects.filter(member=member).exists()  # nothing half-started
