@@ -11,7 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.forms.utils import ErrorDict
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from surveys.engine.model import Definition, Item
@@ -39,6 +39,7 @@ class GridBlock:
 
     def __init__(self, item: Item, text: str, rows: list[dict]):
         self.item, self.text, self.rows = item, text, rows
+        self.points = [(str(p.code), escape(str(p.code)), escape(p.text)) for p in item.scale]
 
     def render(self, form, context, template_pack=None, **kwargs):
         scale = self.item.scale
@@ -106,24 +107,16 @@ class GridBlock:
         )
 
     def _options(self, field: str, value, invalid: str) -> str:
-        chosen = "" if value is None else str(value)
-        return format_html_join(
-            "",
-            '<div class="grid-option form-check"><input class="form-check-input{invalid}"'
-            ' type="radio" name="{field}" id="id_{field}_{n}" value="{code}"{checked}>'
-            '<label class="form-check-label grid-option-label" for="id_{field}_{n}">{text}'
-            "</label></div>",
-            (
-                {
-                    "invalid": invalid,
-                    "field": field,
-                    "n": n,
-                    "code": point.code,
-                    "checked": mark_safe(" checked") if str(point.code) == chosen else "",
-                    "text": point.text,
-                }
-                for n, point in enumerate(self.item.scale)
-            ),
+        """Return the row's radio buttons; the scale's escaped codes and texts are shared."""
+        name, chosen = escape(field), "" if value is None else str(value)
+        return mark_safe(  # noqa: S308 - every piece below is escaped
+            "".join(
+                f'<div class="grid-option form-check"><input class="form-check-input{invalid}"'
+                f' type="radio" name="{name}" id="id_{name}_{n}" value="{code}"'
+                f'{" checked" if raw == chosen else ""}><label class="form-check-label'
+                f' grid-option-label" for="id_{name}_{n}">{text}</label></div>'
+                for n, (raw, code, text) in enumerate(self.points)
+            )
         )
 
 
@@ -251,11 +244,10 @@ def _build_grid(item, b):
         if row.show_if is not None and not _holds(row, b):
             continue
         value = b.answers.get(row.code)
+        # Drawn by GridBlock, validated by the engine: the field only carries the value.
         b.add(
             row.code,
-            forms.ChoiceField(
-                choices=[(str(o.code), o.text) for o in item.scale], widget=forms.RadioSelect
-            ),
+            forms.CharField(widget=forms.RadioSelect),
             str(value) if value is not None else None,
         )
         label_field = None

@@ -654,3 +654,13 @@ def test_a_round_on_a_version_changed_since_publishing_is_refused_politely(clien
     assert "The survey is unavailable just now" in refused.content.decode()
     assert "has been changed since it was published" in caplog.text
     assert not Response.objects.filter(member=member).exists()  # nothing half-started
+
+
+def test_a_page_costs_one_query_once_the_session_and_version_are_cached(
+    client, ann, django_assert_num_queries
+):
+    _to_post_page(client, ann)
+    client.get("/r/page/post/")
+    with django_assert_num_queries(1):  # the member, their round, site, contact and response
+        page = client.get("/r/page/post/")
+    assert page.status_code == 200

@@ -1,0 +1,1 @@
+"""The platform as gunicorn serves it in production, plus one bare view to compare with."""
