@@ -18,7 +18,8 @@ connections:
   revision the member's previous one left, so every save is stored).
 
 Prints requests per second and the median over the rounds of the p50 and p99 latency of
-each, and each one's ratio to the bare view's. Target: the page view and the page save each within 2x of the bare view's p99.
+each, and each one's ratio to the bare view's. Target: the page view and the page save
+each within 2x of the bare view's p99.
 """
 
 from __future__ import annotations
