@@ -11,6 +11,7 @@ from surveys.definitions import definition_of
 from surveys.engine.checks import publish_problems
 from surveys.engine.definition import DefinitionError, load_definition
 from surveys.engine.routing import (
+    Walk,
     page_after,
     page_before,
     path,
@@ -139,6 +140,17 @@ class StaleAnswers(Exception):
     """The page was submitted from an older state of the response than the stored one."""
 
 
+class PageNotReachable(Exception):
+    """The page is not on the respondent's path, or a page before it is not done."""
+
+
+def page_reachable(pages: list[str], pages_done: list[str], page_id: str) -> bool:
+    """Return whether a respondent on this path may open the page: every earlier one done."""
+    if page_id not in pages:
+        return False
+    return all(p in pages_done for p in pages[: pages.index(page_id)])
+
+
 @dataclass
 class PageOutcome:
     """What happened to a submitted page."""
@@ -148,6 +160,7 @@ class PageOutcome:
     saved: bool = False
     go_to: str | None = None  # the page to show next, or None when the response is complete
     answers: dict = field(default_factory=dict)  # the answers with the submission applied
+    walked: Walk | None = None  # the routing walked with them
     revealed: list[str] = field(default_factory=list)  # items the answers newly brought up
 
 
@@ -180,16 +193,26 @@ def response_save_page(
     kept, the rest dropped; on a completed response the page must be valid whatever the
     action, so a complete response never holds a gap). Raises StaleAnswers when this page
     was saved since `revision` (from another tab, or a resubmission) and the submission
-    would change it. `shown` names the items the respondent was shown: when the answers
-    bring up further items on the page, the page is saved and shown again with them.
+    would change it, and PageNotReachable when the page is not one the respondent may
+    save (off their path, or an earlier page not done). `shown` names the items the
+    respondent was shown: when the answers bring up further items on the page, the page
+    is saved and shown again with them.
     """
     defn = definition_of(response.version)
+    if page_id not in defn.pages_by_id:
+        raise PageNotReachable(page_id)
     member = member_attributes(response.member)
     current = Response.objects.select_for_update().get(pk=response.pk)
     result = validate_page(defn, page_id, data, current.answers, member)
-    if result.errors and (action == "next" or current.completed_at):
-        return PageOutcome(response=current, errors=result.errors, answers=result.answers)
     walked = walk(defn, result.answers, member)  # once: it decides what stands and the path
+    # The path up to this page depends only on earlier pages' answers, so the walk with
+    # the new answers tells whether the page may be saved at all.
+    if not page_reachable(walked.pages, current.pages_done, page_id):
+        raise PageNotReachable(page_id)
+    if result.errors and (action == "next" or current.completed_at):
+        return PageOutcome(
+            response=current, errors=result.errors, answers=result.answers, walked=walked
+        )
     if _stale(current, defn, page_id, revision):
         if _same_page(defn, page_id, current.answers, walked.kept):
             pages = walk(defn, current.answers, member).pages

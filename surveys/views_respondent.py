@@ -207,13 +207,6 @@ def _consent_assumed(defn, answers: dict) -> dict:
     return assumed
 
 
-def _reachable(response, page_id, walked) -> bool:
-    if page_id not in walked.pages:
-        return False
-    earlier = walked.pages[: walked.pages.index(page_id)]
-    return all(p in response.pages_done for p in earlier)
-
-
 def _walk(response, attrs):
     """Walk the routing once for this request: it gives the path and what stands."""
     return walk(definition_of(response.version), response.answers, attrs)
@@ -228,11 +221,11 @@ def page(request, member, page_id):
     if response.is_complete and not member.round.allow_changes_after_completion:
         return redirect("surveys:welcome")
     attrs = member_attributes(member)
-    walked = _walk(response, attrs)
-    if not _reachable(response, page_id, walked):
-        return redirect("surveys:resume")
-    if request.method == "POST":
+    if request.method == "POST":  # the save checks the page is on the path, with one walk
         return _submit(request, member, response, page_id, attrs)
+    walked = _walk(response, attrs)
+    if not services.page_reachable(walked.pages, response.pages_done, page_id):
+        return redirect("surveys:resume")
     return _show(
         request, member, response, page_id, attrs, walked=walked, notice=_notice(request, page_id)
     )
@@ -294,6 +287,8 @@ def _submit(request, member, response, page_id, attrs):
             action=action,
             shown=shown,
         )
+    except services.PageNotReachable:
+        return redirect("surveys:resume")
     except services.StaleAnswers:
         response.refresh_from_db()
         notice = {"kind": "conflict"}
@@ -319,6 +314,7 @@ def _show_errors(request, member, outcome, page_id, attrs):
         page_id,
         attrs,
         answers=outcome.answers,
+        walked=outcome.walked,
         data=request.POST,
         errors=outcome.errors,
         status=422,

@@ -247,6 +247,8 @@ def _build_item(raw: dict, page_id: str, positions: Iterator[int]) -> Item:
         source=raw.get("source"),
         option_codes=frozenset(o.code for o in options or scale),
         conditional_options=any(o.show_if is not None for o in options),
+        fixed_codes=frozenset(o.code for o in options if o.show_if is None),
+        option_conditions=tuple((o.code, o.show_if) for o in options if o.show_if is not None),
         other_codes=frozenset(o.code for o in options if o.other),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .expressions import Expr
@@ -72,6 +73,9 @@ class Item:
     source: str | None = None
     option_codes: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
     conditional_options: bool = field(default=False, compare=False, repr=False)
+    # The codes of the options shown whatever the answers, and (code, condition) of the rest.
+    fixed_codes: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    option_conditions: tuple[tuple[int, Expr], ...] = field(default=(), compare=False, repr=False)
     other_codes: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
     @property
@@ -112,6 +116,11 @@ class Page:
     show_if: Expr | None = None
     items: tuple[Item, ...] = ()
     skips: tuple[Skip, ...] = ()
+
+    @cached_property
+    def consent_items(self) -> tuple[Item, ...]:
+        """Return the page's consent gates (most pages have none)."""
+        return tuple(item for item in self.items if item.type == "consent")
 
     def flat_items(self) -> tuple[Item, ...]:
         """Return the page's items with each grid followed by its rows."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .expressions import holds, is_answered, truthy
-from .model import END, Definition, Item, Page
+from .model import ANSWERLESS_TYPES, END, Definition, Item, Page
 
 Answers = Mapping[str, Any]
 Member = Mapping[str, Any]
@@ -60,8 +60,10 @@ def _walk_page(page: Page, answers: Answers, member: Member, result: Walk) -> No
         if item.rows:
             for row in item.rows:
                 shown.add(row.code)
-                keep_answer(row, answers, kept)
-        elif item.holds_answer:
+                if row.code in answers:
+                    keep_answer(row, answers, kept)
+        # item.holds_answer, inlined on this hot path, and unanswered items passed over
+        elif item.type not in ANSWERLESS_TYPES and item.code in answers:
             keep_answer(item, answers, kept, visible_codes(item, kept, member))
 
 
@@ -85,10 +87,8 @@ def _after_page(defn: Definition, page: Page, member: Member, result: Walk) -> i
 def _consent_refused(page: Page, result: Walk) -> bool:
     """Return whether a shown consent item on the page was not given."""
     return any(
-        item.type == "consent"
-        and item.code in result.shown
-        and result.kept.get(item.code) != item.options[0].code
-        for item in page.items
+        item.code in result.shown and result.kept.get(item.code) != item.options[0].code
+        for item in page.consent_items
     )
 
 
@@ -96,7 +96,10 @@ def visible_codes(item: Item, answers: Answers, member: Member) -> frozenset[int
     """Return the codes of the item's options whose show_if holds."""
     if not item.conditional_options:
         return item.option_codes
-    return frozenset(o.code for o in item.options if holds(o.show_if, answers, member))
+    shown = [
+        code for code, condition in item.option_conditions if truthy(condition.fn(answers, member))
+    ]
+    return item.fixed_codes.union(shown)
 
 
 def with_visible_options(item: Item, answers: Answers, member: Member) -> Item:

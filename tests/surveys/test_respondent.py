@@ -241,6 +241,12 @@ def test_pages_cannot_be_skipped_by_typing_their_address(client, ann):
     _started(client, ann)
     assert client.get("/r/page/final/")["Location"] == "/r/continue/"
     assert client.get("/r/page/no-such-page/")["Location"] == "/r/continue/"
+    posted = client.post(
+        "/r/page/final/", {"revision": "0", "action": "later", "comments": "Skipped ahead"}
+    )
+    assert posted["Location"] == "/r/continue/"
+    assert client.post("/r/page/no-such-page/", {"revision": "0"})["Location"] == "/r/continue/"
+    assert Response.objects.get(member=ann).answers == {}  # nothing saved off the path
 
 
 def _finish(client, ann):
