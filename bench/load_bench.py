@@ -53,20 +53,6 @@ SCENARIOS = [
 ]
 
 
-def production_environment(var_dir: Path) -> dict[str, str]:
-    """Return the environment of a production deployment behind a proxy, on loopback."""
-    return {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",  # the proxy in front terminates TLS
-        "TRUST_X_FORWARDED_FOR": "1",
-        "VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-        "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/14"),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=3000)
@@ -83,9 +69,10 @@ def main() -> None:
         sys.exit("wrk is needed (Debian or Ubuntu: apt-get install wrk).")
 
     work = Path(tempfile.mkdtemp(prefix="kip-load-"))
-    os.environ.update(production_environment(work / "var"))
     sys.path.insert(0, str(BENCH))
-    from _django import scratch_database
+    from _django import scratch_database, use_production_settings
+
+    use_production_settings(work / "var", os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/14"))
 
     try:
         with scratch_database():
@@ -101,9 +88,6 @@ def run(args, work: Path) -> None:
     started = time.perf_counter()
     round_, form, members = populate(args.members)
     print(f"  ready in {time.perf_counter() - started:.1f} s", flush=True)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True
-    )
     database_url = _with_database(os.environ["DATABASE_URL"], connection.settings_dict["NAME"])
     connection.close()  # gunicorn's workers get the database to themselves
     (work / "form.txt").write_text(form)

@@ -120,6 +120,62 @@ class GridBlock:
         )
 
 
+class ChoiceBlock:
+    """A layout object rendering a single or multiple choice question: a fieldset whose
+    legend is the question, with its help and error tied to it, and one input per option.
+
+    Drawn like GridBlock, without a template per option: choices are most of a page.
+    """
+
+    def __init__(self, name: str, legend: str, options: list[tuple[str, str]], **kwargs):
+        self.name, self.legend = name, legend
+        self.multiple, self.help = kwargs.get("multiple", False), kwargs.get("help", "")
+        self.options = [(code, escape(code), text) for code, text in options]
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        errors = form.errors.get(self.name, [])
+        described = [f"{self.name}-help"] if self.help else []
+        error = ""
+        if errors:
+            described.append(f"{self.name}-error")
+            error = format_html(
+                '<p class="invalid-feedback d-block" id="{}-error">'
+                '<span class="visually-hidden">Error: </span>{}</p>',
+                self.name,
+                errors[0],
+            )
+        help_text = (
+            format_html('<p class="form-text mt-0" id="{}-help">{}</p>', self.name, self.help)
+            if self.help
+            else ""
+        )
+        return format_html(
+            '<div id="div_id_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}'
+            "</legend>{}{}<div>{}</div></fieldset></div>",
+            self.name,
+            format_html(' aria-describedby="{}"', " ".join(described)) if described else "",
+            self.legend,
+            help_text,
+            error,
+            self._inputs(form[self.name].value(), " is-invalid" if errors else ""),
+        )
+
+    def _inputs(self, value, invalid: str) -> str:
+        if value is None:
+            value = []
+        chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+        kind, name = ("checkbox" if self.multiple else "radio"), escape(self.name)
+        return mark_safe(  # noqa: S308 - every piece below is escaped
+            "".join(
+                f'<div class="form-check"><input type="{kind}" class="form-check-input{invalid}"'
+                f' name="{name}" value="{code}" id="id_{name}_{n}"'
+                f'{" checked" if raw in chosen else ""}><label for="id_{name}_{n}"'
+                f' class="form-check-label">{text}</label></div>'
+                for n, (raw, code, text) in enumerate(self.options)
+            )
+        )
+
+
 class PageForm(forms.Form):
     """A page of the questionnaire; built by `page_form`."""
 
@@ -194,48 +250,39 @@ def _paragraphs(text: str) -> str:
 
 def _build_consent(item, b):
     _build_info(item, b)
-    label = _label(format_html("{}", "Consent to take part"), True, item.label)
     value = b.answers.get(item.code)
-    b.add(
-        item.code,
-        forms.MultipleChoiceField(
-            label=label, choices=_choices(item, b), widget=forms.CheckboxSelectMultiple
-        ),
+    _add_choice(
+        item,
+        b,
+        _label(format_html("{}", "Consent to take part"), True, item.label),
         [str(value)] if value is not None else None,
+        multiple=True,
     )
-    b.layout.append(Field(item.code))
 
 
 def _build_single(item, b):
     value = b.answers.get(item.code)
-    b.add(
-        item.code,
-        forms.ChoiceField(
-            label=_label(b.pipe(item.text), b.required(item), item.label),
-            choices=_choices(item, b),
-            widget=forms.RadioSelect,
-        ),
-        str(value) if value is not None else None,
-    )
-    b.help_block(item)
-    b.layout.append(Field(item.code))
+    legend = _label(b.pipe(item.text), b.required(item), item.label)
+    _add_choice(item, b, legend, str(value) if value is not None else None)
     b.layout.extend(Field(name) for name in _others(item, b))
 
 
 def _build_multi(item, b):
     value = b.answers.get(item.code) or []
-    b.add(
-        item.code,
-        forms.MultipleChoiceField(
-            label=_label(b.pipe(item.text), b.required(item), item.label),
-            choices=_choices(item, b),
-            widget=forms.CheckboxSelectMultiple,
-        ),
-        [str(v) for v in value],
-    )
-    b.help_block(item)
-    b.layout.append(Field(item.code))
+    legend = _label(b.pipe(item.text), b.required(item), item.label)
+    _add_choice(item, b, legend, [str(v) for v in value], multiple=True)
     b.layout.extend(Field(name) for name in _others(item, b))
+
+
+def _add_choice(item, b, legend: str, initial, *, multiple: bool = False) -> None:
+    """Add a choice question: a field that only carries its value (the engine validates,
+    ChoiceBlock draws it), and its block in the layout."""
+    widget = forms.CheckboxSelectMultiple if multiple else forms.RadioSelect
+    b.add(item.code, forms.Field(label=legend, widget=widget), initial)
+    help_text = b.pipe(item.help) if item.help and item.type != "consent" else ""
+    b.layout.append(
+        ChoiceBlock(item.code, legend, _choices(item, b), multiple=multiple, help=help_text)
+    )
 
 
 def _build_grid(item, b):

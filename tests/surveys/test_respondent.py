@@ -670,3 +670,19 @@ def test_a_page_costs_one_query_once_the_session_and_version_are_cached(
     with django_assert_num_queries(1):  # the member, their round, site, contact and response
         page = client.get("/r/page/post/")
     assert page.status_code == 200
+
+
+def test_a_choice_questions_help_and_error_are_read_with_it(client, ann):
+    revision = _to_post_page(client, ann)
+    _answer_post(client, revision, "1")
+    too_many = _post_as_shown(
+        client, "/r/page/objectives/", **{"objectives.most_important": ["1", "2", "3", "4"]}
+    )
+    html = too_many.content.decode()
+    assert too_many.status_code == 422
+    code = "objectives.most_important"
+    assert f'<fieldset aria-describedby="{code}-help {code}-error">' in html
+    assert f'id="{code}-help">Please select up to 3 from the list</p>' in html  # noqa: S608
+    assert re.search(rf'id="{re.escape(code)}-error">.*Select no more than 3\.</p>', html)
+    assert html.count('class="form-check-input is-invalid"') == 8  # every option marked
+    assert len(re.findall(rf'name="{re.escape(code)}" value="[1-4]" id="[^"]+" checked', html)) == 4
