@@ -61,6 +61,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--page", default=PAGE, help="the 2020 page viewed and saved (e.g. organisation: Q3, Q4)"
+    )
     args = parser.parse_args()
     args.threads = min(args.threads, args.connections)  # wrk needs a connection per thread
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -86,7 +89,7 @@ def run(args, work: Path) -> None:
 
     print(f"Setting up {args.members} members with the 2020 questionnaire ...", flush=True)
     started = time.perf_counter()
-    round_, form, members = populate(args.members)
+    round_, form, members = populate(args.members, args.page)
     print(f"  ready in {time.perf_counter() - started:.1f} s", flush=True)
     database_url = _with_database(os.environ["DATABASE_URL"], connection.settings_dict["NAME"])
     connection.close()  # gunicorn's workers get the database to themselves
@@ -94,7 +97,8 @@ def run(args, work: Path) -> None:
     with gunicorn(database_url, args.workers, work) as base_url:
         print(
             f"gunicorn: {args.workers} sync workers, PostgreSQL, DEBUG off; wrk: "
-            f"{args.threads} threads, {args.connections} connections, {args.seconds} s each\n",
+            f"{args.threads} threads, {args.connections} connections, {args.seconds} s each;"
+            f" page {args.page}\n",
             flush=True,
         )
         for name, _, _ in SCENARIOS:
@@ -112,7 +116,7 @@ def run(args, work: Path) -> None:
     report(runs, saved)
 
 
-def populate(count: int):
+def populate(count: int, page: str = PAGE):
     """Create the round, its members, their responses and sessions; return the round, the
     url-encoded form of a valid Q11 submission, and (member id, session key, CSRF secret,
     token) for every member."""
@@ -149,7 +153,7 @@ def populate(count: int):
     assert report.ok, report.problems[:5]
     members = list(Member.objects.filter(round=round_).select_related("panel__site", "contact"))
     defn = definition_of(version)
-    answers, done, form = _answers_up_to(defn, PAGE, member_attributes(members[0]))
+    answers, done, form = _answers_up_to(defn, page, member_attributes(members[0]))
     Response.objects.bulk_create(
         Response(member=m, version=version, answers=answers, pages_done=done) for m in members
     )
@@ -276,7 +280,7 @@ def wrk(args, base_url: str, work: Path, members, scenario: str, *, seconds: int
         str(members),
         str(args.threads),
         str(work / "form.txt"),
-        PAGE,
+        args.page,
     ]
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode:

@@ -351,6 +351,9 @@ def _compile(node: Node) -> Evaluator:
 
 def _compile_compare(node: Compare) -> Evaluator:
     left, right, op = _compile(node.left), _compile(node.right), OPERATORS[node.op]
+    if isinstance(node.left, Ref) and isinstance(node.right, Literal):  # "q3 == 1": most of them
+        code, value = node.left.code, node.right.value
+        return lambda answers, member: op(answers.get(code), value)
     return lambda answers, member: op(left(answers, member), right(answers, member))
 
 

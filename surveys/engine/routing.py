@@ -64,7 +64,8 @@ def _walk_page(page: Page, answers: Answers, member: Member, result: Walk) -> No
                     keep_answer(row, answers, kept)
         # item.holds_answer, inlined on this hot path, and unanswered items passed over
         elif item.type not in ANSWERLESS_TYPES and item.code in answers:
-            keep_answer(item, answers, kept, visible_codes(item, kept, member))
+            codes = visible_codes(item, kept, member) if item.conditional_options else None
+            keep_answer(item, answers, kept, codes)
 
 
 def _after_page(defn: Definition, page: Page, member: Member, result: Walk) -> int:
@@ -117,11 +118,16 @@ def keep_answer(
 
     ``codes`` are the option codes a choice answer may hold (default: all).
     """
-    value = _valid_value(
-        item, answers.get(item.code), item.option_codes if codes is None else codes
-    )
+    value = answers.get(item.code)
     if value is None:
         return
+    if item.type in _SINGLE_CODE_TYPES:  # the common case, decided here without a call
+        if type(value) is not int or value not in (item.option_codes if codes is None else codes):
+            return
+    else:
+        value = _valid_value(item, value, item.option_codes if codes is None else codes)
+        if value is None:
+            return
     kept[item.code] = value
     if item.other_codes:
         for code in value if isinstance(value, list) else (value,):
