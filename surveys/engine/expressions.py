@@ -340,6 +340,9 @@ def _compile(node: Node) -> Evaluator:
         return lambda answers, member: member.get(attr)
     if isinstance(node, Call):
         inner, fn = _compile(node.arg), count_of if node.name == "count" else is_answered
+        if isinstance(node.arg, Ref):  # answered(q3), count(q5): read the answer directly
+            code = node.arg.code
+            return lambda answers, member: fn(answers.get(code))
         return lambda answers, member: fn(inner(answers, member))
     if isinstance(node, Compare):
         return _compile_compare(node)
@@ -359,6 +362,15 @@ def _compile_compare(node: Compare) -> Evaluator:
 
 def _compile_boolop(node: BoolOp) -> Evaluator:
     parts = tuple(_compile(o) for o in node.operands)
+    if len(parts) == 2:  # the usual case, without a generator
+        first, second = parts
+        if node.op == "and":
+            return lambda answers, member: (
+                truthy(first(answers, member)) and truthy(second(answers, member))
+            )
+        return lambda answers, member: (
+            truthy(first(answers, member)) or truthy(second(answers, member))
+        )
     if node.op == "and":
         return lambda answers, member: all(truthy(p(answers, member)) for p in parts)
     return lambda answers, member: any(truthy(p(answers, member)) for p in parts)
