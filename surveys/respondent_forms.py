@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
-from django.forms.utils import ErrorDict
+from django.forms.utils import ErrorDict, flatatt
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -176,6 +176,74 @@ class ChoiceBlock:
         )
 
 
+class InputBlock:
+    """A layout object rendering one text, number, email, long text or hidden field: its
+    label, help and error tied to the input, like ChoiceBlock, without crispy's template."""
+
+    def __init__(self, name: str, help_text: str = ""):
+        self.name, self.help = name, help_text
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        bound = form[self.name]
+        field, value = bound.field, bound.value()
+        value = "" if value is None else str(value)
+        if field.widget.is_hidden:
+            attrs = flatatt(field.widget.attrs)
+            return format_html(
+                '<input type="hidden" name="{0}" id="id_{0}" value="{1}"{2}>',
+                self.name,
+                value,
+                attrs,
+            )
+        errors = form.errors.get(self.name, [])
+        described = [f"{self.name}-help"] if self.help else []
+        described += [f"{self.name}-error"] if errors else []
+        attrs = {**field.widget_attrs(field.widget), **field.widget.attrs}
+        attrs["class"] = " ".join(
+            part
+            for part in ("form-control", attrs.get("class", ""), "is-invalid" if errors else "")
+            if part
+        )
+        if errors:
+            attrs["aria-invalid"] = "true"
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        return format_html(
+            '<div id="div_id_{}" class="mb-3"><label for="id_{}" class="form-label">{}</label>'
+            "{}{}{}</div>",
+            self.name,
+            self.name,
+            field.label,
+            format_html('<p class="form-text mt-0" id="{}-help">{}</p>', self.name, self.help)
+            if self.help
+            else "",
+            self._control(field.widget, value, flatatt(attrs)),
+            format_html(
+                '<p class="invalid-feedback d-block" id="{}-error">'
+                '<span class="visually-hidden">Error: </span>{}</p>',
+                self.name,
+                errors[0],
+            )
+            if errors
+            else "",
+        )
+
+    def _control(self, widget, value: str, attrs: str) -> str:
+        if isinstance(widget, forms.Textarea):
+            return format_html(
+                '<textarea name="{0}" id="id_{0}"{1}>\n{2}</textarea>', self.name, attrs, value
+            )
+        kind = "email" if isinstance(widget, forms.EmailInput) else "text"
+        return format_html(
+            '<input type="{}" name="{}" id="id_{}" value="{}"{}>',
+            kind,
+            self.name,
+            self.name,
+            value,
+            attrs,
+        )
+
+
 class PageForm(forms.Form):
     """A page of the questionnaire; built by `page_form`."""
 
@@ -207,11 +275,10 @@ class _Builder:
             self.initial[name] = initial
         return name
 
-    def help_block(self, item: Item):
-        if item.help:
-            self.layout.append(
-                Block(format_html('<p class="form-text">{}</p>', self.pipe(item.help)))
-            )
+
+def _help(item: Item, builder: _Builder) -> str:
+    """Return the item's help text, piped (hence escaped), or ""."""
+    return builder.pipe(item.help) if item.help else ""
 
 
 def _choices(item: Item, builder: _Builder) -> list[tuple[str, str]]:
@@ -264,14 +331,14 @@ def _build_single(item, b):
     value = b.answers.get(item.code)
     legend = _label(b.pipe(item.text), b.required(item), item.label)
     _add_choice(item, b, legend, str(value) if value is not None else None)
-    b.layout.extend(Field(name) for name in _others(item, b))
+    b.layout.extend(InputBlock(name) for name in _others(item, b))
 
 
 def _build_multi(item, b):
     value = b.answers.get(item.code) or []
     legend = _label(b.pipe(item.text), b.required(item), item.label)
     _add_choice(item, b, legend, [str(v) for v in value], multiple=True)
-    b.layout.extend(Field(name) for name in _others(item, b))
+    b.layout.extend(InputBlock(name) for name in _others(item, b))
 
 
 def _add_choice(item, b, legend: str, initial, *, multiple: bool = False) -> None:
@@ -279,7 +346,7 @@ def _add_choice(item, b, legend: str, initial, *, multiple: bool = False) -> Non
     ChoiceBlock draws it), and its block in the layout."""
     widget = forms.CheckboxSelectMultiple if multiple else forms.RadioSelect
     b.add(item.code, forms.Field(label=legend, widget=widget), initial)
-    help_text = b.pipe(item.help) if item.help and item.type != "consent" else ""
+    help_text = _help(item, b) if item.type != "consent" else ""
     b.layout.append(
         ChoiceBlock(item.code, legend, _choices(item, b), multiple=multiple, help=help_text)
     )
@@ -332,8 +399,7 @@ def _build_text(item, b, widget=forms.TextInput):
         ),
         b.answers.get(item.code),
     )
-    b.help_block(item)
-    b.layout.append(Field(item.code))
+    b.layout.append(InputBlock(item.code, _help(item, b)))
 
 
 def _build_longtext(item, b):
@@ -351,8 +417,7 @@ def _build_number(item, b):
         ),
         None if value is None else str(value),
     )
-    b.help_block(item)
-    b.layout.append(Field(item.code))
+    b.layout.append(InputBlock(item.code, _help(item, b)))
 
 
 def _build_duration(item, b):
@@ -365,7 +430,9 @@ def _build_duration(item, b):
         f"{item.code}.months", forms.CharField(label="Months", widget=numeric), value.get("months")
     )
     legend = _label(b.pipe(item.text), b.required(item), item.label)
-    b.layout.append(Fieldset(legend, Div(Field(years), Field(months), css_class="duration")))
+    b.layout.append(
+        Fieldset(legend, Div(InputBlock(years), InputBlock(months), css_class="duration"))
+    )
 
 
 def _build_ranked(item, b):
@@ -377,7 +444,7 @@ def _build_ranked(item, b):
             b.add(f"{item.code}.{n}", forms.CharField(label=slot.text, max_length=1000), initial)
         )
     legend = _label(b.pipe(item.text), b.required(item), item.label)
-    b.layout.append(Fieldset(legend, *[Field(n) for n in names]))
+    b.layout.append(Fieldset(legend, *[InputBlock(n) for n in names]))
 
 
 def _build_nominations(item, b):
@@ -397,7 +464,7 @@ def _build_nominations(item, b):
             ),
             entry.get("email"),
         )
-        parts.append(Div(Field(name), Field(email), css_class="nomination"))
+        parts.append(Div(InputBlock(name), InputBlock(email), css_class="nomination"))
     legend = _label(b.pipe(item.text), b.required(item), item.label)
     b.layout.append(Fieldset(legend, *parts))
 
@@ -408,7 +475,7 @@ def _build_hidden(item, b):
         forms.CharField(widget=forms.HiddenInput(attrs={"data-capture": item.source or "browser"})),
         b.answers.get(item.code),
     )
-    b.layout.append(Field(item.code))
+    b.layout.append(InputBlock(item.code))
 
 
 BUILDERS = {

@@ -686,3 +686,24 @@ def test_a_choice_questions_help_and_error_are_read_with_it(client, ann):
     assert re.search(rf'id="{re.escape(code)}-error">.*Select no more than 3\.</p>', html)
     assert html.count('class="form-check-input is-invalid"') == 8  # every option marked
     assert len(re.findall(rf'name="{re.escape(code)}" value="[1-4]" id="[^"]+" checked', html)) == 4
+
+
+def test_every_field_description_a_page_points_to_is_on_the_page(client, ann):
+    revision = _to_post_page(client, ann)
+    response = client.post(
+        "/r/page/post/",
+        {
+            "revision": revision,
+            "action": "next",
+            "covid.role_change": "2",
+            "respondent.time_in_post.years": "many",
+        },
+    )
+    html = response.content.decode()
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    described = [
+        ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()
+    ]
+    assert "respondent.time_in_post.years-error" in described
+    assert "covid.role_change.other.2-error" in described
+    assert [ref for ref in described if ref not in ids] == []
