@@ -46,6 +46,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/engine_bench.py
 
 clean:
 	rm -rf $(VENV) var
