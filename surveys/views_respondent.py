@@ -29,7 +29,7 @@ from surveys.selectors import member_attributes
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "respondent_member"
-REVEALED_KEY = "respondent_revealed"  # items a page brought up on its last save
+NOTICE_KEY = "respondent_notice"  # a notice for the next page shown, set before a redirect
 
 
 def _members():
@@ -232,10 +232,10 @@ def page(request, member, page_id):
 
 
 def _notice(request, page_id) -> dict | None:
-    """Return the notice of further questions the page's last save brought up, once."""
-    revealed = request.session.pop(REVEALED_KEY, None)
-    if revealed and revealed["page"] == page_id:
-        return {"kind": "revealed", "count": len(revealed["items"])}
+    """Return the notice left for this page (or for whichever page shows next), once."""
+    notice = request.session.pop(NOTICE_KEY, None)
+    if notice and notice.get("page") in (None, page_id):
+        return notice
     return None
 
 
@@ -273,9 +273,10 @@ def _submit(request, member, response, page_id, attrs):
     except ValueError:
         revision = -1
     if request.POST.get("response", str(response.pk)) != str(response.pk):
-        # A page of another personal link opened earlier in this browser.
-        notice = {"kind": "other_link"}
-        return _show(request, member, response, page_id, attrs, notice=notice, status=409)
+        # A page of another personal link, opened before a later link took this browser:
+        # nothing is saved, and the respondent goes on where the later link's survey stands.
+        request.session[NOTICE_KEY] = {"kind": "other_link"}
+        return redirect("surveys:resume")
     data = {key: request.POST.getlist(key) for key in request.POST}
     shown = set(request.POST.getlist("shown")) if "shown" in request.POST else None
     try:
@@ -296,7 +297,8 @@ def _submit(request, member, response, page_id, attrs):
     if outcome.errors:
         return _show_errors(request, member, outcome, page_id, attrs)
     if outcome.revealed:
-        request.session[REVEALED_KEY] = {"page": page_id, "items": outcome.revealed}
+        notice = {"kind": "revealed", "page": page_id, "count": len(outcome.revealed)}
+        request.session[NOTICE_KEY] = notice
         return redirect("surveys:page", page_id=page_id)
     if action == "later":
         return redirect("surveys:saved")
