@@ -29,6 +29,16 @@ class Block:
         return self.html
 
 
+def _error(name: str, message: str, css: str = "invalid-feedback d-block") -> str:
+    """Return a field's error message, with the id its input's aria-describedby names."""
+    return format_html(
+        '<p class="{}" id="{}-error"><span class="visually-hidden">Error: </span>{}</p>',
+        css,
+        name,
+        message,
+    )
+
+
 class GridBlock:
     """A layout object rendering a grid: a table with row headers, one fieldset per row.
 
@@ -84,12 +94,7 @@ class GridBlock:
             )
         error = ""
         if errors:
-            error = format_html(
-                '<p class="grid-error" id="{}-error"><span class="visually-hidden">Error: </span>'
-                "{}</p>",
-                row["code"],
-                errors[0],
-            )
+            error = _error(row["code"], errors[0], "grid-error")
         return format_html(
             '<tr class="grid-row{}"><th scope="row" class="grid-row-text" id="{}-text">{}{}</th>'
             '<td colspan="{}" class="grid-cell"><fieldset{}><legend class="visually-hidden">'
@@ -138,12 +143,7 @@ class ChoiceBlock:
         error = ""
         if errors:
             described.append(f"{self.name}-error")
-            error = format_html(
-                '<p class="invalid-feedback d-block" id="{}-error">'
-                '<span class="visually-hidden">Error: </span>{}</p>',
-                self.name,
-                errors[0],
-            )
+            error = _error(self.name, errors[0])
         help_text = (
             format_html('<p class="form-text mt-0" id="{}-help">{}</p>', self.name, self.help)
             if self.help
@@ -218,14 +218,7 @@ class InputBlock:
             if self.help
             else "",
             self._control(field.widget, value, flatatt(attrs)),
-            format_html(
-                '<p class="invalid-feedback d-block" id="{}-error">'
-                '<span class="visually-hidden">Error: </span>{}</p>',
-                self.name,
-                errors[0],
-            )
-            if errors
-            else "",
+            _error(self.name, errors[0]) if errors else "",
         )
 
     def _control(self, widget, value: str, attrs: str) -> str:
