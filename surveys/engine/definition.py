@@ -25,6 +25,7 @@ from jsonschema.exceptions import ValidationError
 from .expressions import Expr, ExpressionError, parse_expression
 from .model import Definition, Item, Option, Page, Skip, Slot
 from .outline import Outline, describe_item, expressions, outline
+from .plan import page_plan
 from .problems import DefinitionError, Problem
 from .textio import canonical_json, content_hash, dump_yaml, parse_text
 
@@ -203,7 +204,8 @@ def _expr(src: str | None) -> Expr | None:
 def _build_page(raw: dict, index: int, positions: Iterator[int]) -> Page:
     items = tuple(_build_item(item, raw["id"], positions) for item in raw["items"])
     skips = tuple(Skip(parse_expression(s["if"]), s["to"]) for s in raw.get("skip", ()))
-    return Page(raw["id"], index, raw.get("title", ""), _expr(raw.get("show_if")), items, skips)
+    show_if = _expr(raw.get("show_if"))
+    return Page(raw["id"], index, raw.get("title", ""), show_if, items, skips, page_plan(items))
 
 
 def _build_option(raw: dict) -> Option:

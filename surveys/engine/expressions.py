@@ -17,7 +17,7 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from .values import OPERATORS, compare, count_of, is_answered, truthy
+from .values import OPERATORS, compare, compare_to_literal, count_of, is_answered, truthy
 
 __all__ = [
     "Expr",
@@ -165,6 +165,8 @@ class Expr:
     src: str
     node: Node = field(compare=False, repr=False)
     fn: Evaluator = field(compare=False, repr=False)
+    # The truth of the value as a condition (``truthy(fn(...))``), in fewer steps.
+    test: Evaluator = field(compare=False, repr=False)
     refs: frozenset[str] = field(compare=False, repr=False)
     member_refs: frozenset[str] = field(compare=False, repr=False)
 
@@ -187,6 +189,7 @@ def parse_expression(src: str) -> Expr:
         src=src,
         node=node,
         fn=_compile(node),
+        test=_compile_test(node),
         refs=frozenset(n.code for n in names if isinstance(n, Ref)),
         member_refs=frozenset(n.attr for n in names if isinstance(n, MemberRef)),
     )
@@ -354,10 +357,39 @@ def _compile(node: Node) -> Evaluator:
 
 def _compile_compare(node: Compare) -> Evaluator:
     left, right, op = _compile(node.left), _compile(node.right), OPERATORS[node.op]
-    if isinstance(node.left, Ref) and isinstance(node.right, Literal):  # "q3 == 1": most of them
-        code, value = node.left.code, node.right.value
-        return lambda answers, member: op(answers.get(code), value)
+    if isinstance(node.left, Ref | MemberRef) and isinstance(node.right, Literal):
+        # "q3 == 1", "member.cohort_year >= 2015": most of them, in one step
+        name = node.left.code if isinstance(node.left, Ref) else node.left.attr
+        return compare_to_literal(node.op, name, node.right.value, isinstance(node.left, Ref))
     return lambda answers, member: op(left(answers, member), right(answers, member))
+
+
+def _compile_test(node: Node) -> Evaluator:
+    """Return a closure giving the truth of ``node`` as a condition, always a bool.
+
+    Comparisons, ``not``, ``answered`` and and/or of those are bools already, so a
+    condition such as ``q3 == 1 or answered(q4)`` is decided without ``truthy``.
+    """
+    if isinstance(node, Compare):
+        return _compile_compare(node)
+    if isinstance(node, Not):
+        inner = _compile_test(node.operand)
+        return lambda answers, member: not inner(answers, member)
+    if isinstance(node, Call) and node.name == "answered" and isinstance(node.arg, Ref):
+        code = node.arg.code
+        return lambda answers, member: is_answered(answers.get(code))
+    if isinstance(node, BoolOp):
+        parts = tuple(_compile_test(o) for o in node.operands)
+        if len(parts) == 2:
+            first, second = parts
+            if node.op == "and":
+                return lambda answers, member: first(answers, member) and second(answers, member)
+            return lambda answers, member: first(answers, member) or second(answers, member)
+        if node.op == "and":
+            return lambda answers, member: all(p(answers, member) for p in parts)
+        return lambda answers, member: any(p(answers, member) for p in parts)
+    value = _compile(node)
+    return lambda answers, member: truthy(value(answers, member))
 
 
 def _compile_boolop(node: BoolOp) -> Evaluator:
@@ -390,7 +422,7 @@ def holds(expr: Expr | None, answers: Mapping[str, Any], member: Mapping[str, An
     """Return whether a condition is true; a missing condition (None) holds."""
     if expr is None:
         return True
-    return truthy(expr.fn(answers, member))
+    return expr.test(answers, member)
 
 
 def references(expr: Expr | str) -> set[str]:

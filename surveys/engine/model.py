@@ -77,6 +77,8 @@ class Item:
     fixed_codes: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
     option_conditions: tuple[tuple[int, Expr], ...] = field(default=(), compare=False, repr=False)
     other_codes: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    # The item cut down to the options shown, by their codes (``routing.with_visible_options``).
+    variants: dict[frozenset[int], Item] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def holds_answer(self) -> bool:
@@ -116,11 +118,20 @@ class Page:
     show_if: Expr | None = None
     items: tuple[Item, ...] = ()
     skips: tuple[Skip, ...] = ()
+    # What walking the page does (``plan.PagePlan``, worked out on loading).
+    plan: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @cached_property
     def consent_items(self) -> tuple[Item, ...]:
         """Return the page's consent gates (most pages have none)."""
         return tuple(item for item in self.items if item.type == "consent")
+
+    @cached_property
+    def fields(self) -> frozenset[str]:
+        """Return every answer key the page can hold (codes and companion fields)."""
+        return frozenset(
+            key for item in self.flat_items() for key in (item.code, *item.companion_fields())
+        )
 
     def flat_items(self) -> tuple[Item, ...]:
         """Return the page's items with each grid followed by its rows."""
@@ -157,6 +168,10 @@ class Definition:
         """Return the page an item or grid row sits on."""
         return self.pages_by_id[self.items[code].page_id]
 
-    def answer_codes(self) -> list[str]:
+    def answer_codes(self) -> tuple[str, ...]:
         """Return, in order, the codes under which answers are stored."""
-        return [code for code, item in self.items.items() if item.holds_answer]
+        return self._answer_codes
+
+    @cached_property
+    def _answer_codes(self) -> tuple[str, ...]:
+        return tuple(code for code, item in self.items.items() if item.holds_answer)

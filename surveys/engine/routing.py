@@ -6,7 +6,8 @@ unknown target is treated as "next page", the publishing checks refuse
 them) and the consent gate (a shown consent item not given ends the path
 after its page). Conditions are evaluated against the answers *kept so far*
 in questionnaire order, so a stale answer to an item that is no longer
-shown can never steer the path. A walk costs O(items).
+shown can never steer the path. A walk costs O(items), and follows plans worked
+out once per version (``plan.py``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from .expressions import holds, is_answered, truthy
-from .model import ANSWERLESS_TYPES, END, Definition, Item, Page
+from .expressions import holds
+from .model import END, Definition, Item, Page
+from .plan import keep_entries
 
 Answers = Mapping[str, Any]
 Member = Mapping[str, Any]
 Status = Literal["answered", "skipped", "not_asked"]
-_SINGLE_CODE_TYPES = frozenset({"single", "consent", "row"})
 
 
 @dataclass
@@ -37,48 +38,30 @@ class Walk:
 def walk(defn: Definition, answers: Answers, member: Member) -> Walk:
     """Return the path, the shown items and the answers that stand."""
     result = Walk()
+    kept, shown, pages = result.kept, result.shown, defn.pages
     index = 0
-    while index < len(defn.pages):
-        page = defn.pages[index]
-        if not holds(page.show_if, result.kept, member):
+    while index < len(pages):
+        page = pages[index]
+        if page.show_if is not None and not page.show_if.test(kept, member):
             index += 1
             continue
         result.pages.append(page.id)
-        _walk_page(page, answers, member, result)
-        index = _after_page(defn, page, member, result)
+        shown.update(page.plan.shown)
+        keep_entries(page.plan.entries, answers, kept, shown, member)
+        if page.consent_items and _consent_refused(page, result):
+            result.ending = "consent"
+            break
+        index = _after_skips(defn, page, member, result) if page.skips else index + 1
     return result
 
 
-def _walk_page(page: Page, answers: Answers, member: Member, result: Walk) -> None:
-    """Record the page's shown items and keep their valid answers."""
-    kept, shown = result.kept, result.shown
-    for item in page.items:
-        condition = item.show_if
-        if condition is not None and not truthy(condition.fn(kept, member)):
-            continue
-        shown.add(item.code)
-        if item.rows:
-            for row in item.rows:
-                shown.add(row.code)
-                if row.code in answers:
-                    keep_answer(row, answers, kept)
-        # item.holds_answer, inlined on this hot path, and unanswered items passed over
-        elif item.type not in ANSWERLESS_TYPES and item.code in answers:
-            codes = visible_codes(item, kept, member) if item.conditional_options else None
-            keep_answer(item, answers, kept, codes)
-
-
-def _after_page(defn: Definition, page: Page, member: Member, result: Walk) -> int:
-    """Return the index of the next page to consider (len(pages) to stop)."""
-    stop = len(defn.pages)
-    if _consent_refused(page, result):
-        result.ending = "consent"
-        return stop
+def _after_skips(defn: Definition, page: Page, member: Member, result: Walk) -> int:
+    """Return the index of the page a skip rule sends the respondent to (len(pages): end)."""
     for skip in page.skips:
         if holds(skip.condition, result.kept, member):
             if skip.to == END:
                 result.ending = "end_skip"
-                return stop
+                return len(defn.pages)
             target = defn.pages_by_id.get(skip.to)
             if target is not None and target.index > page.index:
                 return target.index
@@ -93,14 +76,7 @@ def _consent_refused(page: Page, result: Walk) -> bool:
     )
 
 
-def visible_codes(item: Item, answers: Answers, member: Member) -> frozenset[int]:
-    """Return the codes of the item's options whose show_if holds."""
-    if not item.conditional_options:
-        return item.option_codes
-    shown = [
-        code for code, condition in item.option_conditions if truthy(condition.fn(answers, member))
-    ]
-    return item.fixed_codes.union(shown)
+_MAX_VARIANTS = 64
 
 
 def with_visible_options(item: Item, answers: Answers, member: Member) -> Item:
@@ -108,56 +84,13 @@ def with_visible_options(item: Item, answers: Answers, member: Member) -> Item:
     if not item.conditional_options:
         return item
     options = tuple(o for o in item.options if holds(o.show_if, answers, member))
-    return replace(item, options=options, option_codes=frozenset(o.code for o in options))
-
-
-def keep_answer(
-    item: Item, answers: Answers, kept: dict[str, Any], codes: frozenset[int] | None = None
-) -> None:
-    """Copy the item's answer (and companions) into ``kept`` if it is valid.
-
-    ``codes`` are the option codes a choice answer may hold (default: all).
-    """
-    value = answers.get(item.code)
-    if value is None:
-        return
-    if item.type in _SINGLE_CODE_TYPES:  # the common case, decided here without a call
-        if type(value) is not int or value not in (item.option_codes if codes is None else codes):
-            return
-    else:
-        value = _valid_value(item, value, item.option_codes if codes is None else codes)
-        if value is None:
-            return
-    kept[item.code] = value
-    if item.other_codes:
-        for code in value if isinstance(value, list) else (value,):
-            if code in item.other_codes:
-                _keep_if_answered(item.other_field(code), answers, kept)
-    elif item.other:
-        _keep_if_answered(item.label_field, answers, kept)
-
-
-def _valid_value(item: Item, value: Any, codes: frozenset[int]) -> Any:
-    """Return the part of a stored value that stands (None if nothing does)."""
-    if value is None:
-        return None
-    if item.type in _SINGLE_CODE_TYPES:
-        return value if is_code(value, codes) else None
-    if item.type == "multi":
-        chosen = [c for c in value if is_code(c, codes)] if isinstance(value, list) else []
-        return chosen or None
-    return value if is_answered(value) else None
-
-
-def _keep_if_answered(name: str, answers: Answers, kept: dict[str, Any]) -> None:
-    value = answers.get(name)
-    if is_answered(value):
-        kept[name] = value
-
-
-def is_code(value: Any, codes: frozenset[int]) -> bool:
-    """Return whether ``value`` is one of these option codes (an int, not a bool)."""
-    return type(value) is int and value in codes
+    codes = frozenset(o.code for o in options)
+    variant = item.variants.get(codes)
+    if variant is None:
+        variant = replace(item, options=options, option_codes=codes, variants={})
+        if len(item.variants) < _MAX_VARIANTS:  # a few subsets in practice; bounded anyway
+            item.variants[codes] = variant
+    return variant
 
 
 # --- public API -----------------------------------------------------------
@@ -184,7 +117,8 @@ def walked_items(defn: Definition, page_id: str, walked: Walk, member: Member) -
 
 def walked_not_asked(defn: Definition, walked: Walk) -> set[str]:
     """Return the answer codes a walk did not show."""
-    return {code for code in defn.answer_codes() if code not in walked.shown}
+    shown = walked.shown
+    return {code for code in defn.answer_codes() if code not in shown}
 
 
 def page_after(pages: list[str], defn: Definition, page_id: str) -> str | None:

@@ -42,13 +42,9 @@ class PageResult:
         return not self.errors
 
 
-def page_fields(page: Page) -> set[str]:
+def page_fields(page: Page) -> frozenset[str]:
     """Return every answer key a page can hold (codes and companion fields)."""
-    keys: set[str] = set()
-    for item in page.flat_items():
-        keys.add(item.code)
-        keys.update(item.companion_fields())
-    return keys
+    return page.fields
 
 
 def validate_page(
@@ -60,8 +56,9 @@ def validate_page(
 ) -> PageResult:
     """Return the answers with this page's submission applied, and the errors."""
     page = defn.page(page_id)
-    owned = page_fields(page)
-    result = PageResult({k: v for k, v in answers.items() if k not in owned})
+    result = PageResult(dict(answers))
+    for key in page.fields:  # this page's answers are replaced by the submission
+        result.answers.pop(key, None)
     for item in page.items:
         if holds(item.show_if, result.answers, member):
             _validate_item(with_visible_options(item, result.answers, member), data, member, result)

@@ -8,7 +8,7 @@ and nothing here can raise on a respondent's partial answers.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -27,6 +27,9 @@ def count_of(value: Any) -> int:
     if isinstance(value, list | tuple):
         return len(value)
     return 1 if is_answered(value) else 0
+
+
+_NUMBER_TYPES = (int, float)
 
 
 def _is_number(value: Any) -> bool:
@@ -67,6 +70,9 @@ def _ordered(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def compare_ordered(a: Any, b: Any) -> bool:
         if a is None or b is None:
             return False
+        kinds = type(a), type(b)  # two numbers, or two texts: the usual case, decided here
+        if (kinds[0] in _NUMBER_TYPES and kinds[1] in _NUMBER_TYPES) or kinds == (str, str):
+            return op(a, b)
         a, b = _pair(a, b)
         if (_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str)):
             return op(a, b)
@@ -87,6 +93,16 @@ def _null_safe(fn: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     return lambda a, b: a is not None and b is not None and fn(a, b)
 
 
+# Operators on two values of the same kind (both int, both float or both text).
+_SAME_KIND: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "==": _null_safe(_equal),
     "!=": _null_safe(lambda a, b: not _equal(a, b)),
@@ -97,6 +113,30 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     ">": _ordered(operator.gt),
     ">=": _ordered(operator.ge),
 }
+
+
+def compare_to_literal(
+    op: str, name: str, value: Any, in_answers: bool
+) -> Callable[[Mapping[str, Any], Mapping[str, Any]], bool]:
+    """Return a closure comparing an answer (or a member attribute) with a literal.
+
+    The same as ``compare(op, answers.get(name), value)``, with the usual case (a value
+    of the literal's own type) decided without a further call.
+    """
+    general, kind = OPERATORS[op], type(value)
+    if op not in _SAME_KIND or value is None or kind not in (int, str, float):
+        if in_answers:
+            return lambda answers, member: general(answers.get(name), value)
+        return lambda answers, member: general(member.get(name), value)
+    same_kind = _SAME_KIND[op]
+
+    def compare_answer(answers: Mapping[str, Any], member: Mapping[str, Any]) -> bool:
+        found = (answers if in_answers else member).get(name)
+        if found.__class__ is kind:
+            return same_kind(found, value)
+        return general(found, value)
+
+    return compare_answer
 
 
 def compare(op: str, a: Any, b: Any) -> bool:

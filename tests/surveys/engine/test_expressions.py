@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from surveys.engine.expressions import (
     ExpressionError,
@@ -8,6 +10,7 @@ from surveys.engine.expressions import (
     parse_expression,
     references,
 )
+from surveys.engine.values import compare, compare_to_literal, truthy
 
 ANSWERS = {
     "org.type": 2,
@@ -132,3 +135,32 @@ def test_it_never_reaches_python_objects_through_names():
     with pytest.raises(ExpressionError):
         parse_expression("__import__('os').system('true')")
     assert evaluate("__class__", {}, {}) is None
+
+
+VALUES = st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from([0.0, 1.5, 2.0, -1.0])
+VALUES |= st.sampled_from(["", "1", "2.0", "a", "Barnsley"])
+VALUES |= st.lists(st.integers(0, 3), max_size=3)
+LITERALS = st.sampled_from(["1", "2", "0", "1.5", "-1", "'1'", "'a'", "''", "true", "false"])
+OPS = st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "in", "not in"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=VALUES, op=OPS, literal=LITERALS, attr=VALUES, negate=st.booleans())
+def test_a_condition_holds_exactly_when_its_value_reads_as_true(value, op, literal, attr, negate):
+    # holds() takes a quicker path than evaluating the value and reading it as a condition
+    # (comparisons with a literal decided in one step); both must agree on any answers.
+    answers, member = {"q": value}, {"a": attr}
+    for source in (f"q {op} {literal}", f"member.a {op} {literal}"):
+        if op in ("in", "not in"):
+            source = f"q {op} [{literal}, 3]"
+        if negate:
+            source = f"not ({source}) or answered(q) and q != 2"
+        expr = parse_expression(source)
+        assert holds(expr, answers, member) is truthy(evaluate(expr, answers, member)), source
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=VALUES, op=OPS, literal=VALUES)
+def test_a_comparison_with_a_literal_follows_the_general_rules(value, op, literal):
+    quick = compare_to_literal(op, "q", literal, True)
+    assert quick({"q": value}, {}) == compare(op, value, literal)

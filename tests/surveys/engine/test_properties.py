@@ -12,6 +12,7 @@ from surveys.engine.definition import (
     load_definition,
     parse_text,
 )
+from surveys.engine.expressions import holds
 from surveys.engine.routing import path, prune, walk
 from surveys.engine.simulate import simulate_response
 
@@ -59,6 +60,75 @@ def test_after_pruning_hidden_items_never_hold_answers(data):
         assert code not in not_asked
     assert prune(defn, kept, member) == (kept, not_asked)
     assert all(kept[key] == answers[key] for key in kept if not isinstance(kept[key], list))
+
+
+def reference_walk(defn, answers, member):
+    """Walk the routing the plainest way: item by item, each condition read on the
+    answers kept so far. The engine's walk, built for speed, must agree with it."""
+    kept, shown, pages, ending = {}, set(), [], "last_page"
+    index = 0
+    while index < len(defn.pages):
+        page = defn.pages[index]
+        index += 1
+        if not holds(page.show_if, kept, member):
+            continue
+        pages.append(page.id)
+        for item in page.items:
+            if not holds(item.show_if, kept, member):
+                continue
+            shown.add(item.code)
+            for part in item.rows or (item,):
+                shown.add(part.code)
+                if part.type in ("info", "grid"):
+                    continue
+                offered = {
+                    o.code for o in part.options or part.scale if holds(o.show_if, kept, member)
+                }
+                value, chosen = answers.get(part.code), []
+                if part.type == "multi":
+                    listed = value if isinstance(value, list) else []
+                    value = [c for c in listed if _is_code(c, offered)] or None
+                    chosen = value or []
+                elif part.type in ("single", "consent", "row"):
+                    value = value if _is_code(value, offered) else None
+                    chosen = [value]
+                elif value in ("", [], ()):
+                    value = None
+                if value is None:
+                    continue
+                kept[part.code] = value
+                companions = [part.label_field] if part.other else []
+                companions += [part.other_field(c) for c in chosen if c in part.other_codes]
+                for name in companions:
+                    if answers.get(name) not in (None, "", [], ()):
+                        kept[name] = answers[name]
+        refused = [i for i in page.items if i.type == "consent" and i.code in shown]
+        if any(kept.get(i.code) != i.options[0].code for i in refused):
+            ending = "consent"
+            break
+        rule = next((s for s in page.skips if holds(s.condition, kept, member)), None)
+        if rule is not None and rule.to == "end":
+            ending = "end_skip"
+            break
+        if rule is not None and defn.page(rule.to).index > page.index:
+            index = defn.page(rule.to).index
+    return pages, shown, kept, ending
+
+
+def _is_code(value, offered):
+    return type(value) is int and value in offered
+
+
+@SETTINGS
+@given(st.data())
+def test_the_walk_agrees_with_a_plain_reading_of_the_routing_on_any_answers(data):
+    defn = load_definition(data.draw(definitions()))
+    member = {"site": data.draw(st.sampled_from(SITES))}
+    answers = data.draw(messy_answers(defn))
+    walked = walk(defn, answers, member)
+    assert (walked.pages, walked.shown, walked.kept, walked.ending) == reference_walk(
+        defn, answers, member
+    )
 
 
 @SETTINGS
