@@ -175,3 +175,8 @@ class Definition:
     @cached_property
     def _answer_codes(self) -> tuple[str, ...]:
         return tuple(code for code, item in self.items.items() if item.holds_answer)
+
+    @cached_property
+    def answer_code_set(self) -> frozenset[str]:
+        """Return the codes under which answers are stored, as a set."""
+        return frozenset(self._answer_codes)

@@ -117,8 +117,7 @@ def walked_items(defn: Definition, page_id: str, walked: Walk, member: Member) -
 
 def walked_not_asked(defn: Definition, walked: Walk) -> set[str]:
     """Return the answer codes a walk did not show."""
-    shown = walked.shown
-    return {code for code in defn.answer_codes() if code not in shown}
+    return set(defn.answer_code_set.difference(walked.shown))
 
 
 def page_after(pages: list[str], defn: Definition, page_id: str) -> str | None:
