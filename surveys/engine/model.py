@@ -78,7 +78,10 @@ class Item:
     option_conditions: tuple[tuple[int, Expr], ...] = field(default=(), compare=False, repr=False)
     other_codes: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
     # The item cut down to the options shown, by their codes (``routing.with_visible_options``).
-    variants: dict[frozenset[int], Item] = field(default_factory=dict, compare=False, repr=False)
+    # (Not an __init__ argument, so a copy made with dataclasses.replace starts its own.)
+    variants: dict[frozenset[int], Item] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def holds_answer(self) -> bool:

@@ -87,7 +87,7 @@ def with_visible_options(item: Item, answers: Answers, member: Member) -> Item:
     codes = frozenset(o.code for o in options)
     variant = item.variants.get(codes)
     if variant is None:
-        variant = replace(item, options=options, option_codes=codes, variants={})
+        variant = replace(item, options=options, option_codes=codes)
         if len(item.variants) < _MAX_VARIANTS:  # a few subsets in practice; bounded anyway
             item.variants[codes] = variant
     return variant

@@ -216,3 +216,19 @@ def test_it_tells_answered_from_skipped_from_not_asked():
     assert status["comments"] == "not_asked"  # beyond the page reached
     assert "barrier" not in status
     assert item_status(defn, answers, MEMBER)["comments"] == "answered"
+
+
+def test_an_option_shown_by_an_earlier_answer_comes_and_goes_with_that_answer():
+    # The item cut down to its shown options is kept per set of options, so it must be
+    # looked up again for each answer set, never reused for another.
+    gated = single("q2", (1, 2, 3))
+    gated["options"][2]["show_if"] = "q1 == 1"
+    defn = build(page("p1", single("q1")), page("p2", gated))
+    codes = {}
+    for q1 in (2, 1, 2, 1):
+        (item,) = visible_items(defn, "p2", {"q1": q1}, MEMBER)
+        codes.setdefault(q1, []).append([o.code for o in item.options])
+    assert codes == {2: [[1, 2], [1, 2]], 1: [[1, 2, 3], [1, 2, 3]]}
+    assert [o.code for o in defn.item("q2").options] == [1, 2, 3]
+    assert prune(defn, {"q1": 2, "q2": 3}, MEMBER)[0] == {"q1": 2}
+    assert prune(defn, {"q1": 1, "q2": 3}, MEMBER)[0] == {"q1": 1, "q2": 3}
