@@ -356,11 +356,11 @@ def _compile(node: Node) -> Evaluator:
 
 
 def _compile_compare(node: Compare) -> Evaluator:
-    left, right, op = _compile(node.left), _compile(node.right), OPERATORS[node.op]
     if isinstance(node.left, Ref | MemberRef) and isinstance(node.right, Literal):
         # "q3 == 1", "member.cohort_year >= 2015": most of them, in one step
         name = node.left.code if isinstance(node.left, Ref) else node.left.attr
         return compare_to_literal(node.op, name, node.right.value, isinstance(node.left, Ref))
+    left, right, op = _compile(node.left), _compile(node.right), OPERATORS[node.op]
     return lambda answers, member: op(left(answers, member), right(answers, member))
 
 

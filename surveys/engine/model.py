@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .expressions import Expr
+
+if TYPE_CHECKING:  # plan.py builds on this module
+    from .plan import PagePlan
 
 END = "end"
 CHOICE_TYPES = frozenset({"single", "multi"})
@@ -121,8 +124,8 @@ class Page:
     show_if: Expr | None = None
     items: tuple[Item, ...] = ()
     skips: tuple[Skip, ...] = ()
-    # What walking the page does (``plan.PagePlan``, worked out on loading).
-    plan: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    # What walking the page does, worked out when the definition is loaded.
+    plan: PagePlan | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def consent_items(self) -> tuple[Item, ...]:
