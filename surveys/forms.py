@@ -34,6 +34,12 @@ class DraftReplaceForm(DefinitionUploadForm):
         )
 
 
+def version_name(version: Version) -> str:
+    """Return how a person names a version: its title, its code and whether it is published."""
+    status = version.get_status_display().lower()
+    return f"{version.title} ({version.questionnaire.slug} v{version.number}, {status})"
+
+
 class DiffForm(forms.Form):
     a = forms.ModelChoiceField(queryset=Version.objects.none(), label="Earlier version")
     b = forms.ModelChoiceField(queryset=Version.objects.none(), label="Later version")
@@ -43,4 +49,6 @@ class DiffForm(forms.Form):
         versions = Version.objects.select_related("questionnaire").order_by(
             "questionnaire__slug", "number"
         )
-        self.fields["a"].queryset = self.fields["b"].queryset = versions
+        for name in ("a", "b"):
+            self.fields[name].queryset = versions
+            self.fields[name].label_from_instance = version_name

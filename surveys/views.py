@@ -154,12 +154,45 @@ def version_diff(request):
     return render(request, "surveys/version_diff.html", context)
 
 
+CHANGE_WORDS = {
+    "identical": "identical",
+    "wording_changed": "reworded",
+    "options_changed": "options changed",
+    "added": "added",
+    "removed": "removed",
+}
+TREND_WORDS = {
+    "safe": "safe",
+    "comparable": "comparable",
+    "break": "break in the series",
+    "new": "new",
+    "ended": "ended",
+}
+
+
 def _comparison(old: Version, new: Version) -> dict:
-    """Return the changes item by item and the items no longer reached."""
+    """Return the changes item by item in words, their counts and the items no longer reached."""
     a, b = definition_of(old), definition_of(new)
     before, after = exploration_of(old), exploration_of(new)
+    changes = diff_versions(a, b)
+    rows = [
+        {
+            "code": c.code,
+            "change": CHANGE_WORDS[c.status],
+            "trend": TREND_WORDS[c.trend],
+            "detail": c.detail,
+        }
+        for c in changes
+    ]
     return {
-        "changes": diff_versions(a, b),
+        "old": old,
+        "new": new,
+        "changes": rows,
+        "counts": [
+            (word, sum(c.status == status for c in changes))
+            for status, word in CHANGE_WORDS.items()
+        ],
+        "safe_count": sum(c.trend == "safe" for c in changes),
         "lost": trend_items_lost(a, b, before=before, after=after),
         "cut_short": [v for v, found in ((old, before), (new, after)) if not found.complete],
     }

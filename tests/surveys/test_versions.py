@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from surveys.definitions import TamperedVersion, definition_of, exploration_of
 from surveys.engine import content_hash, parse_text
@@ -361,8 +362,26 @@ def test_the_compare_page_lists_changes_by_item_code(client, alice, seed_version
     html = page.content.decode()
     assert "facilitator.local_leadership</code></th><td>identical</td><td>safe" in html
     assert "barrier.financial_constraints</code></th><td>identical</td><td>comparable" in html
-    assert "<code>barriers</code></th><td>options_changed</td><td>break" in html
-    assert "respondent.time_in_area</code></th><td>wording_changed</td><td>comparable" in html
+    assert "<code>barriers</code></th><td>options changed</td><td>break in the series" in html
+    assert "respondent.time_in_area</code></th><td>reworded</td><td>comparable" in html
+    assert "<td>wording_changed</td>" not in html and "<td>options_changed</td>" not in html
+
+
+def test_the_compare_page_names_versions_and_counts_the_changes(client, alice, seed_versions):
+    old, new = seed_versions
+    client.force_login(alice)
+    page = client.get(reverse("surveys_admin:version_diff"), {"a": old.pk, "b": new.pk})
+    html = page.content.decode()
+    changes = page.context["changes"]
+    safe = sum(c["trend"] == "safe" for c in changes)
+    assert f"{safe} of {len(changes)} items are safe for trends" in html
+    for word in ["identical", "reworded", "options changed", "added", "removed"]:
+        n = sum(c["change"] == word for c in changes)
+        assert f'<li class="list-inline-item">{n} {word}</li>' in html
+    assert f"{escape(old.title)} <small" in html and f"{escape(new.title)} <small" in html
+    assert f'<option value="{old.pk}">{escape(old.title)} (kip v1, published)</option>' in html
+    # The legend explains the grid rows whose words are identical but whose scale changed.
+    assert "a change to the scale is given under <strong>Detail</strong>" in html
 
 
 def test_uploading_a_definition_page_lists_every_problem(client, alice):
