@@ -17,11 +17,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make run WEB_PORT=8001` serves on another port; the printed and emailed links follow it
+# unless SITE_URL is set too.
+WEB_PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
+
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
-	@echo "Open http://127.0.0.1:8000/ (admin at /admin/). Ctrl-C stops the web server and the worker."
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	SITE_URL="$(SITE_URL)" $(BIN)/python manage.py load_demo
+	@echo "Open $(SITE_URL)/ (admin at $(SITE_URL)/admin/). Ctrl-C stops the web server and the worker."
+	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_PORT="$(WEB_PORT)" SITE_URL="$(SITE_URL)" $(BIN)/honcho -f Procfile.dev start
 
 # Chromium for the browser tests: installed where this can (Debian or Ubuntu, as root);
 # elsewhere the run skips those tests and names them in its last lines.

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from panels.models import AnalysisGroup, Member, OrganisationType, Round
 from tests.conftest import add_member, make_round
@@ -117,7 +118,7 @@ def _member_form(member, **changes):
         "contact": member.contact_id,
         "organisation": member.organisation,
         "organisation_type": member.organisation_type_id or "",
-        "job_titles": "[]",
+        "job_titles": "",
         "disposition": member.disposition,
         "_save": "Save",
     }
@@ -179,3 +180,70 @@ def test_a_round_with_a_published_version_can_be_opened_in_the_admin(client, ali
     )
     assert response.status_code == 302
     assert Round.objects.get(name="2021 survey").version == seed_versions[1]
+
+
+def test_a_members_job_titles_are_edited_one_a_line_in_the_admin(client, bob, round_2016):
+    member = add_member(round_2016)
+    client.force_login(bob)
+    url = reverse("admin:panels_member_change", args=[member.pk])
+    titles = "Director of Integration\n\n  Chief Nurse  \n"
+    assert client.post(url, _member_form(member, job_titles=titles)).status_code == 302
+    member.refresh_from_db()
+    assert member.job_titles == ["Director of Integration", "Chief Nurse"]
+    page = client.get(url).content.decode()
+    assert "Director of Integration\nChief Nurse</textarea>" in page
+    assert "One job title a line." in page
+    assert '["Director' not in page
+
+
+def _answered(seed_versions):
+    from surveys.definitions import definition_of
+    from surveys.models import Response
+
+    round_ = make_round("2016 survey", seed_versions[0])
+    member = add_member(round_)
+    defn = definition_of(round_.version)
+    single = [i for p in defn.pages for i in p.flat_items() if i.type == "single"]
+    first, last = single[0], single[-1]
+    answers = {first.code: first.options[0].code, last.code: last.options[-1].code}
+    response = Response.objects.create(member=member, version=round_.version, answers=answers)
+    return response, first, last
+
+
+def test_a_response_in_the_admin_reads_as_its_questions_and_answers_in_order(
+    client, bob, seed_versions
+):
+    response, first, last = _answered(seed_versions)
+    bob.is_superuser = True
+    bob.save()
+    client.force_login(bob)
+    page = client.get(reverse("admin:surveys_response_change", args=[response.pk]))
+    html = page.content.decode()
+    assert "<h1>Response of Ann Ashworth to 2016 survey</h1>" in html
+    assert f"Response of {response.member_id}" not in html
+    first_at = html.index(escape(first.text))
+    last_at = html.index(escape(last.text))
+    assert first_at < html.index(escape(first.options[0].text), first_at) < last_at
+    assert escape(last.options[-1].text) in html[last_at:]
+    assert "no answer" in html
+
+
+def test_nobody_can_delete_a_response_from_the_admin(client, bob, seed_versions):
+    from surveys.models import Response
+
+    response, _, _ = _answered(seed_versions)
+    bob.is_superuser = True
+    bob.save()
+    client.force_login(bob)
+    change = client.get(reverse("admin:surveys_response_change", args=[response.pk]))
+    assert reverse("admin:surveys_response_delete", args=[response.pk]) not in (
+        change.content.decode()
+    )
+    client.post(reverse("admin:surveys_response_delete", args=[response.pk]), {"post": "yes"})
+    client.post(
+        reverse("admin:surveys_response_changelist"),
+        {"action": "delete_selected", "_selected_action": [response.pk], "post": "yes"},
+    )
+    assert Response.objects.filter(pk=response.pk).exists()
+    listing = client.get(reverse("admin:surveys_response_changelist")).content.decode()
+    assert "delete_selected" not in listing
