@@ -1,7 +1,31 @@
+from django import forms
 from django.contrib import admin
 
 from panels.models import AnalysisGroup, Contact, Member, OrganisationType, Panel, Round, Site
 from panels.services import member_opt_in
+
+
+class JobTitlesField(forms.Field):
+    """A list of job titles edited as text, one title a line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "One job title a line.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(title) for title in value)
+        return value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class JobTitlesForm(forms.ModelForm):
+    job_titles = JobTitlesField(label="Job titles")
 
 
 @admin.register(Site)
@@ -38,6 +62,7 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ("site__cohort", "site", "organisation_type__analysis_group", "organisation_type")
     search_fields = ("first_name", "last_name", "email", "organisation")
     list_select_related = ("site", "organisation_type")
+    form = JobTitlesForm
 
 
 @admin.register(Round)
@@ -81,6 +106,7 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ("contact__first_name", "contact__last_name", "contact__email", "organisation")
     list_select_related = ("contact", "panel__site", "panel__round", "organisation_type")
     raw_id_fields = ("contact", "panel")
+    form = JobTitlesForm
     readonly_fields = ("token_nonce", "token_hash", "opted_out_reminders_at", "opted_out_study_at")
     actions = ["undo_opt_out"]
 

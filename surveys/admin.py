@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.utils.html import format_html, format_html_join
 
+from surveys.definitions import definition_of
+from surveys.engine.piping import answer_text
+from surveys.engine.values import is_answered
 from surveys.models import Questionnaire, Response, Version, VersionStatus
 
 
@@ -65,22 +69,84 @@ class VersionAdmin(admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ("member", "version", "revision", "started_at", "completed_at")
+    """Answers are never lost: a response can be read here, never changed or deleted."""
+
+    list_display = ("respondent", "round", "version", "started_at", "completed_at")
     list_filter = ("version", "completed_at")
-    readonly_fields = (
+    list_select_related = ("member__contact", "member__round", "version__questionnaire")
+    search_fields = ("member__contact__first_name", "member__contact__last_name")
+    fields = (
         "member",
         "version",
-        "answers",
-        "not_asked",
+        "questions_and_answers",
         "pages_done",
         "revision",
         "started_at",
         "updated_at",
         "completed_at",
     )
+    readonly_fields = fields
+
+    @admin.display(description="Respondent", ordering="member__contact__last_name")
+    def respondent(self, response):
+        contact = response.member.contact
+        return f"{contact.first_name} {contact.last_name}"
+
+    @admin.display(description="Round", ordering="member__round__name")
+    def round(self, response):
+        return response.member.round
+
+    @admin.display(description="Questions and answers")
+    def questions_and_answers(self, response):
+        """Return the questions in the questionnaire's order, each with its answer."""
+        defn = definition_of(response.version)
+        answers, not_asked = response.answers, set(response.not_asked)
+        rows = []
+        for page in defn.pages:
+            if page.title:
+                rows.append(
+                    format_html('<tr><th colspan="2" scope="colgroup">{}</th></tr>', page.title)
+                )
+            for item in page.flat_items():
+                if item.type == "info":
+                    continue
+                if item.type == "grid":
+                    rows.append(format_html('<tr><td colspan="2">{}</td></tr>', item.text))
+                    continue
+                value = answers.get(item.code)
+                if is_answered(value):
+                    shown = answer_text(item, value, answers)
+                else:
+                    shown = "not asked" if item.code in not_asked else "no answer"
+                rows.append(
+                    format_html(
+                        '<tr><td><span class="quiet">{}</span> {}</td><td>{}</td></tr>',
+                        item.code,
+                        item.text,
+                        shown,
+                    )
+                )
+        return format_html(
+            '<table class="questions-and-answers"><thead><tr><th scope="col">Question</th>'
+            '<th scope="col">Answer</th></tr></thead><tbody>{}</tbody></table>',
+            format_html_join("", "{}", ((row,) for row in rows)),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The page is titled by whose response it is, not "View response".
+        response = self.get_object(request, object_id)
+        if response is not None:
+            extra_context = {**(extra_context or {}), "title": str(response), "subtitle": None}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member__contact", "member__round")
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -164,7 +164,8 @@ class Response(models.Model):
         indexes = [models.Index(fields=["version", "completed_at"])]
 
     def __str__(self) -> str:
-        return f"Response of {self.member_id} (revision {self.revision})"
+        contact = self.member.contact
+        return f"Response of {contact.first_name} {contact.last_name} to {self.member.round}"
 
     @property
     def is_complete(self) -> bool:
