@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from panels.models import Disposition, Member, Round
 from surveys.definitions import definition_of
-from surveys.engine.checks import publish_problems
+from surveys.engine.checks import publish_problems, publish_review
 from surveys.engine.definition import DefinitionError, load_definition
 from surveys.engine.routing import (
     Walk,
@@ -29,17 +29,20 @@ class DefinitionRejected(Exception):
     """A definition cannot be stored or published; `problems` lists every reason."""
 
     def __init__(self, problems: list[str]):
-        super().__init__(f"{len(problems)} problem(s): " + "; ".join(problems[:3]))
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        super().__init__(f"{count}: " + "; ".join(problems[:3]))
         self.problems = problems
 
 
 def _structure_problems(data: dict) -> list[str]:
+    """Return [] when ``data`` can be stored; else every problem the checks find, the
+    structural ones and the rest (references, items...), so that one reading fixes all."""
     if not isinstance(data, dict) or not isinstance(data.get("questionnaire"), str):
         return ["The definition needs a 'questionnaire' name at the top level."]
     try:
         load_definition(data)
     except DefinitionError as exc:
-        return [str(p) for p in exc.problems]
+        return publish_review(data).problems or [str(p) for p in exc.problems]
     return []
 
 

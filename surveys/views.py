@@ -126,7 +126,8 @@ def version_publish(request, pk):
     try:
         version = services.version_publish(version=version)
     except services.DefinitionRejected as exc:
-        messages.error(request, f"Not published: {len(exc.problems)} problem(s) listed below.")
+        count = "1 problem" if len(exc.problems) == 1 else f"{len(exc.problems)} problems"
+        messages.error(request, f"Not published: {count} to fix, listed below.")
     else:
         messages.success(request, f"Published {version}; it can no longer change.")
         for warning in exploration_warnings(exploration_of(version), definition_of(version)):

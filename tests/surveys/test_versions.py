@@ -543,3 +543,44 @@ def test_load_questionnaire_can_replace_a_draft_and_refuses_a_published_one(
     path.write_text((SEEDS / "kip-2016.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(CommandError, match="published and cannot change"):
         call_command("load_questionnaire", str(path), "--replace-draft", "1")
+
+
+def _structurally_broken() -> dict:
+    """Return a definition with a structural problem (a code used twice) and others."""
+    data = _small("broken")
+    data["pages"][0]["items"] += [
+        {"code": "mood", "type": "text", "text": "Again?"},
+        {"code": "later", "type": "text", "text": "Later", "show_if": "nosuch == 1"},
+        {"code": "pick", "type": "single", "text": "Pick", "options": []},
+    ]
+    return data
+
+
+BROKEN_PROBLEMS = [
+    "the item code 'mood' is already used",
+    "refers to nosuch, which is not an item in this questionnaire",
+    "[] should be non-empty",
+]
+
+
+def test_load_questionnaire_lists_the_structural_and_every_other_problem_at_once(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(_structurally_broken()))
+    with pytest.raises(CommandError) as raised:
+        call_command("load_questionnaire", str(path))
+    message = str(raised.value)
+    assert "problems; nothing was stored" in message
+    for problem in BROKEN_PROBLEMS:
+        assert problem in message
+    assert not Questionnaire.objects.filter(slug="broken").exists()
+
+
+def test_the_upload_page_lists_the_structural_and_every_other_problem_at_once(client, alice):
+    client.force_login(alice)
+    upload = SimpleUploadedFile("broken.json", json.dumps(_structurally_broken()).encode())
+    page = client.post(reverse("surveys_admin:definition_upload"), {"file": upload})
+    html = page.content.decode()
+    assert "Nothing was stored: 4 problems" in html
+    for problem in BROKEN_PROBLEMS:
+        assert escape(problem) in html
+    assert not Questionnaire.objects.filter(slug="broken").exists()

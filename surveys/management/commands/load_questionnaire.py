@@ -67,4 +67,5 @@ class Command(BaseCommand):
 
 def _listing(problems) -> str:
     lines = [f"  {p}" for p in problems]
-    return f"The definition has {len(lines)} problem(s):\n" + "\n".join(lines)
+    count = "1 problem" if len(lines) == 1 else f"{len(lines)} problems"
+    return f"The definition has {count}; nothing was stored:\n" + "\n".join(lines)
