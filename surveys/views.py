@@ -1,9 +1,9 @@
 """Evaluator pages for questionnaires: versions, publishing, comparing."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from panels.permissions import evaluator_required
 from surveys import services
@@ -11,8 +11,10 @@ from surveys.definitions import definition_of, exploration_of
 from surveys.engine import DefinitionError, diff_versions, dump_yaml, parse_text
 from surveys.engine.checks import exploration_warnings, publish_review
 from surveys.engine.paths import trend_items_lost
+from surveys.engine.routing import walk, walked_items
 from surveys.forms import DefinitionUploadForm, DiffForm, DraftReplaceForm
 from surveys.models import Questionnaire, Version
+from surveys.respondent_forms import page_form
 
 
 @evaluator_required
@@ -119,10 +121,16 @@ def version_download(request, pk):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @evaluator_required
 def version_publish(request, pk):
-    version = get_object_or_404(Version, pk=pk)
+    """Ask for confirmation (GET), then publish (POST)."""
+    version = _get_version(pk)
+    if version.is_published:
+        messages.info(request, f"{version} is already published.")
+        return redirect("surveys_admin:version_detail", pk=pk)
+    if request.method == "GET":
+        return render(request, "surveys/version_publish.html", {"version": version})
     try:
         version = services.version_publish(version=version)
     except services.DefinitionRejected as exc:
@@ -133,6 +141,35 @@ def version_publish(request, pk):
         for warning in exploration_warnings(exploration_of(version), definition_of(version)):
             messages.warning(request, warning)
     return redirect("surveys_admin:version_detail", pk=pk)
+
+
+@evaluator_required
+def version_preview(request, pk, page_id=None):
+    """Show a page of a version as a respondent would see it, before any answer.
+
+    Nothing is stored: no member, no response; the form has no way to submit."""
+    version = _get_version(pk)
+    try:
+        defn = definition_of(version)
+    except DefinitionError:
+        messages.error(request, f"{version} has problems to fix before it can be previewed.")
+        return redirect("surveys_admin:version_detail", pk=pk)
+    ids = [page.id for page in defn.pages]
+    page_id = page_id or ids[0]
+    if page_id not in ids:
+        raise Http404("No such page.")
+    number = ids.index(page_id) + 1
+    items = walked_items(defn, page_id, walk(defn, {}, {}), {})
+    context = {
+        "version": version,
+        "page": defn.page(page_id),
+        "form": page_form(defn, items, {}, {}),
+        "number": number,
+        "total": len(ids),
+        "previous": ids[number - 2] if number > 1 else None,
+        "next": ids[number] if number < len(ids) else None,
+    }
+    return render(request, "surveys/version_preview.html", context)
 
 
 @require_POST

@@ -463,7 +463,10 @@ def test_the_version_page_says_when_the_routing_could_not_be_explored_completely
     html = client.get(reverse("surveys_admin:version_detail", args=[draft.pk])).content.decode()
     assert "The routing could not be explored completely" in html
     assert "exploration was cut short" in html
-    assert "<code>rare</code></th><td></td><td>text</td><td>Rare?</td><td>unknown</td>" in html
+    assert (
+        '<code>rare</code></th><td></td><td>text</td><td class="item-text">Rare?</td>'
+        "<td>unknown</td>"
+    ) in html
     assert "<td>always</td>" in html  # what is proven is still shown
 
 
@@ -584,3 +587,64 @@ def test_the_upload_page_lists_the_structural_and_every_other_problem_at_once(cl
     for problem in BROKEN_PROBLEMS:
         assert escape(problem) in html
     assert not Questionnaire.objects.filter(slug="broken").exists()
+
+
+def test_the_version_page_heads_each_page_by_its_title_and_shows_whole_texts(
+    client, alice, seed_versions
+):
+    from surveys.definitions import definition_of
+
+    version = seed_versions[0]
+    defn = definition_of(version)
+    client.force_login(alice)
+    html = client.get(reverse("surveys_admin:version_detail", args=[version.pk])).content.decode()
+    titled = [page for page in defn.pages if page.title]
+    assert titled
+    for page in titled:
+        heading = html.index(f'id="page-{page.id}">Page {page.index + 1}: {escape(page.title)}')
+        first = page.flat_items()[0]
+        assert heading < html.index(f"<code>{first.code}</code></th>", heading)
+    longest = max(defn.items.values(), key=lambda item: len(item.text))
+    assert len(longest.text) > 120
+    assert escape(longest.text) in html
+
+
+def test_publishing_asks_for_confirmation_saying_a_published_version_never_changes(client, alice):
+    draft, _ = version_store(data=_small())
+    client.force_login(alice)
+    detail = client.get(reverse("surveys_admin:version_detail", args=[draft.pk])).content.decode()
+    confirm_url = reverse("surveys_admin:version_publish", args=[draft.pk])
+    assert f'href="{confirm_url}">Publish' in detail
+    confirm = client.get(confirm_url).content.decode()
+    assert "A published version never changes." in confirm
+    assert not Version.objects.get(pk=draft.pk).is_published
+    client.post(confirm_url)
+    assert Version.objects.get(pk=draft.pk).is_published
+
+
+def test_a_draft_is_previewed_page_by_page_as_a_respondent_sees_it_storing_nothing(
+    client, alice, seed_versions
+):
+    from panels.models import Member
+    from surveys.definitions import definition_of
+    from surveys.models import Response
+
+    draft = version_copy(version=seed_versions[0])
+    defn = definition_of(draft)
+    client.force_login(alice)
+    detail = client.get(reverse("surveys_admin:version_detail", args=[draft.pk])).content.decode()
+    assert reverse("surveys_admin:version_preview", args=[draft.pk]) in detail
+    url = reverse("surveys_admin:version_preview", args=[draft.pk])
+    for number, page in enumerate(defn.pages, start=1):
+        html = client.get(url).content.decode()
+        assert f"Page {number} of {len(defn.pages)}" in html
+        assert "Nothing you enter is saved" in html
+        shown = [i for i in page.items if i.type != "info" and i.show_if is None]
+        for item in shown[:1]:
+            assert escape(item.text.split("{")[0].strip().splitlines()[0][:60]) in html
+        if number < len(defn.pages):
+            url = reverse(
+                "surveys_admin:version_preview_page", args=[draft.pk, defn.pages[number].id]
+            )
+            assert f'href="{url}">Next page' in html
+    assert Response.objects.count() == 0 and Member.objects.count() == 0
