@@ -123,4 +123,7 @@ class MemberAdmin(admin.ModelAdmin):
         opted = queryset.filter(opted_out_reminders_at__isnull=False)
         for member in opted:
             member_opt_in(member=member)
-        self.message_user(request, f"Undid the opt-out of {opted.count()} member(s).")
+        count = opted.count()
+        self.message_user(
+            request, f"Undid the opt-out of {count} member{'' if count == 1 else 's'}."
+        )

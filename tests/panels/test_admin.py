@@ -247,3 +247,18 @@ def test_nobody_can_delete_a_response_from_the_admin(client, bob, seed_versions)
     assert Response.objects.filter(pk=response.pk).exists()
     listing = client.get(reverse("admin:surveys_response_changelist")).content.decode()
     assert "delete_selected" not in listing
+
+
+def test_undoing_one_opt_out_in_the_admin_says_so_in_a_sentence(client, bob, round_2016):
+    from django.utils import timezone
+
+    member = add_member(round_2016)
+    Member.objects.filter(pk=member.pk).update(opted_out_reminders_at=timezone.now())
+    client.force_login(bob)
+    page = client.post(
+        reverse("admin:panels_member_changelist"),
+        {"action": "undo_opt_out", "_selected_action": [member.pk]},
+        follow=True,
+    ).content.decode()
+    assert "Undid the opt-out of 1 member." in page
+    assert "member(s)" not in page

@@ -648,3 +648,11 @@ def test_a_draft_is_previewed_page_by_page_as_a_respondent_sees_it_storing_nothi
             )
             assert f'href="{url}">Next page' in html
     assert Response.objects.count() == 0 and Member.objects.count() == 0
+
+
+def test_the_2016_welcome_says_how_to_reach_the_research_team(seed_versions):
+    from surveys.definitions import definition_of
+
+    welcome = definition_of(seed_versions[0]).pages[0].flat_items()[0].text
+    assert "please contact ...." not in welcome
+    assert "please contact the research team: how to reach them is given at the foot" in welcome
