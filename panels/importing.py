@@ -36,6 +36,8 @@ COLUMN_ALIASES = {
     "job_titles": "job_title",
     "role": "job_title",
 }
+# A single column holding the whole name, which many lists have instead of two.
+FULL_NAME_COLUMNS = ("name", "full_name", "fullname", "contact_name")
 # Bounds on what a list may hold, whatever a file declares. A round's panels are a few
 # thousand people; these leave room for a national list and stop a hostile file early.
 MAX_ROWS = 200_000
@@ -60,6 +62,8 @@ class ListFile:
 
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # The header of a single name column split into first_name and last_name, if any.
+    name_split_from: str = ""
 
 
 def normalise_column(name: str) -> str:
@@ -143,7 +147,29 @@ def _from_table(table: list[list[str]]) -> ListFile:
             col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns)
         }
         rows.append((number, values))
-    return ListFile(columns=columns, rows=rows)
+    list_file = ListFile(columns=columns, rows=rows)
+    _split_full_name(list_file, table[0])
+    return list_file
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """Return a full name as (first name, last name), split on its last space."""
+    first, _, last = " ".join(full.split()).rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
+def _split_full_name(list_file: ListFile, header: list[str]) -> None:
+    """Give first_name and last_name from a single name column when the list has neither."""
+    columns = list_file.columns
+    if "first_name" in columns or "last_name" in columns:
+        return
+    found = next((c for c in FULL_NAME_COLUMNS if c in columns), None)
+    if found is None:
+        return
+    list_file.name_split_from = header[columns.index(found)].strip()
+    list_file.columns = [*columns, "first_name", "last_name"]
+    for _, values in list_file.rows:
+        values["first_name"], values["last_name"] = split_name(values[found])
 
 
 def _too_many_rows() -> str:

@@ -22,6 +22,26 @@ CONTACT_FIELDS = (
     "attributes",
 )
 MEMBER_FIELDS = ("panel_id", "organisation", "organisation_type_id", "job_titles")
+# The longest value each column may have: the model's max_length, so nothing reaches the
+# database too long to store. Job titles and attributes are JSON, bounded here.
+MAX_LENGTHS = {
+    "first_name": Contact._meta.get_field("first_name").max_length,
+    "last_name": Contact._meta.get_field("last_name").max_length,
+    "email": Contact._meta.get_field("email").max_length,
+    "organisation": min(
+        Contact._meta.get_field("organisation").max_length,
+        Member._meta.get_field("organisation").max_length,
+    ),
+    "job_title": 300,
+}
+MAX_ATTRIBUTE_LENGTH = 1000
+LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "The email address",
+    "organisation": "Organisation",
+    "job_title": "A job title",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,7 @@ class ImportReport:
     members_added: int = 0
     members_updated: int = 0
     panels_refreshed: int = 0
+    name_split_from: str = ""
 
     @property
     def changed(self) -> bool:
@@ -59,12 +80,24 @@ class ImportReport:
 
     def summary(self) -> str:
         """Return what the import did, in a sentence for the evaluator."""
-        return (
-            f"Imported {self.rows} rows: {self.contacts_created} new contacts, "
+        text = (
+            f"Imported {plural(self.rows, 'row')}: "
+            f"{plural(self.contacts_created, 'new contact')}, "
             f"{self.contacts_updated} updated, {self.members_added} added to panels, "
-            f"{self.members_updated} panel entries updated; {self.panels_refreshed} site "
-            f"list{'' if self.panels_refreshed == 1 else 's'} marked updated for this round."
+            f"{plural(self.members_updated, 'panel entry', 'panel entries')} updated; "
+            f"{plural(self.panels_refreshed, 'site list')} marked updated for this round."
         )
+        if self.name_split_from:
+            text += (
+                f" First and last names were taken from the '{self.name_split_from}' column, "
+                "split at its last space."
+            )
+        return text
+
+
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """Return a count with its noun, e.g. "1 row", "2 rows", "3 panel entries"."""
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 @dataclass
@@ -107,7 +140,9 @@ def _check_header(list_file: ListFile, site: Site | None) -> list[RowProblem]:
     ]
 
 
-def _parse_row(number, values, site, sites, types, problems) -> tuple[_Row | None, str]:
+def _parse_row(
+    number, values, site, sites, types, problems, split_from=""
+) -> tuple[_Row | None, str]:
     """Return the row (None when bad, its problems added) and its email as compared."""
     found = len(problems)
 
@@ -118,14 +153,40 @@ def _parse_row(number, values, site, sites, types, problems) -> tuple[_Row | Non
         if "\x00" in value:
             # PostgreSQL cannot store NUL in text; it is a sign of a damaged file.
             bad(column, "The value contains a NUL character; correct the cell and export again.")
-    for column in ("first_name", "last_name"):
-        if not values.get(column):
-            bad(column, f"{column.replace('_', ' ').capitalize()} is empty.")
+    if split_from and not values.get("first_name"):
+        bad("first_name", f"The '{split_from}' column is empty.")
+    elif split_from and not values.get("last_name"):
+        bad(
+            "last_name",
+            f"'{values['first_name']}' in the '{split_from}' column has no space to split "
+            "it into first and last name: add first_name and last_name columns instead.",
+        )
+    else:
+        for column in ("first_name", "last_name"):
+            if not values.get(column):
+                bad(column, f"{column.replace('_', ' ').capitalize()} is empty.")
+    for column, limit in MAX_LENGTHS.items():
+        value = values.get(column, "")
+        if column == "job_title":
+            value = max(_split_titles(value), key=len, default="")
+        if len(value) > limit:
+            bad(
+                column,
+                f"{LABELS[column]} has {len(value):,} characters; at most {limit} fit.",
+            )
+    for column, value in values.items():
+        if column.startswith(ATTRIBUTE_PREFIX) and len(value) > MAX_ATTRIBUTE_LENGTH:
+            bad(
+                column,
+                f"The value has {len(value):,} characters; "
+                f"an attribute holds at most {MAX_ATTRIBUTE_LENGTH}.",
+            )
     email = values.get("email", "")
-    try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        bad("email", f"'{email}' is not a valid email address: {exc}")
+    if len(email) <= MAX_LENGTHS["email"]:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError as exc:
+            bad("email", f"'{email}' is not a valid email address: {exc}")
     row_site = site
     site_name = values.get("site", "")
     if site_name:
@@ -193,7 +254,9 @@ def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], 
     sites, types = _site_lookup(), _type_lookup()
     rows, first_seen = [], {}
     for number, values in list_file.rows:
-        row, email = _parse_row(number, values, site, sites, types, problems)
+        row, email = _parse_row(
+            number, values, site, sites, types, problems, list_file.name_split_from
+        )
         # Compared even when the first occurrence is itself bad, so every bad row shows.
         if email in first_seen:
             problems.append(
@@ -295,7 +358,7 @@ def panel_import(
     *, round: Round, list_file: ListFile, site: Site | None = None, user=None
 ) -> ImportReport:
     """Import a contact list into a round's panels, all or nothing; return the report."""
-    report = ImportReport(rows=len(list_file.rows))
+    report = ImportReport(rows=len(list_file.rows), name_split_from=list_file.name_split_from)
     with transaction.atomic():
         rows, contacts, report.problems = _validate(round, list_file, site)
         if report.problems:
@@ -325,6 +388,16 @@ class CarryReport:
     panels: int = 0
     members: int = 0
     left_out: int = 0
+
+
+def carry_summary(report: CarryReport) -> str:
+    """Return what a carry-forward did, in a sentence for the evaluator."""
+    text = f"Copied {plural(report.panels, 'panel')} with {plural(report.members, 'member')}"
+    if not report.left_out:
+        return text + "."
+    if report.left_out == 1:
+        return f"{text}; 1 contact who has left the study was left out."
+    return f"{text}; {report.left_out:,} contacts who have left the study were left out."
 
 
 @transaction.atomic

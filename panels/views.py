@@ -67,7 +67,6 @@ def round_carry_forward(request, pk):
     else:
         messages.success(
             request,
-            f"Copied {report.panels} panels with {report.members} members; "
-            f"{report.left_out} who left the study were left out.",
+            services.carry_summary(report),
         )
     return redirect("panels:round_detail", pk=round_.pk)
