@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from panels import selectors, services
+from panels import importing, selectors, services
 from panels.forms import CarryForwardForm, PanelImportForm
 from panels.importing import ListFileError, read_list
 from panels.models import Round
@@ -47,9 +47,13 @@ def panel_import(request, pk):
             if report.ok:
                 messages.success(request, report.summary())
                 return redirect("panels:round_detail", pk=round_.pk)
-    return render(
-        request, "panels/panel_import.html", {"round": round_, "form": form, "report": report}
-    )
+    limits = {
+        "rows": importing.MAX_ROWS,
+        "columns": importing.MAX_COLUMNS,
+        "attributes": importing.MAX_ATTRIBUTE_COLUMNS,
+    }
+    context = {"round": round_, "form": form, "report": report, "limits": limits}
+    return render(request, "panels/panel_import.html", context)
 
 
 @require_POST
