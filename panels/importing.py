@@ -261,6 +261,24 @@ def read_xlsx(raw: bytes) -> ListFile:
     return _from_table(table)
 
 
+def estimate_rows(name: str, stream: BinaryIO) -> int:
+    """Return about how many rows a list has, without reading it: its line breaks for a
+    CSV, its declared size for a workbook (MAX_ROWS when it declares none). The stream is
+    left at its start. A file that cannot be opened counts as 0, to be refused when read."""
+    raw = stream.read()
+    stream.seek(0)
+    if Path(name).suffix.lower() != ".xlsx":
+        return raw.count(b"\n")
+    try:
+        _check_zip(raw)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # refused with its reason when read
+        return 0
+    declared = book.worksheets[0].max_row if book.worksheets else 0
+    book.close()
+    return MAX_ROWS if declared is None else max(declared - 1, 0)
+
+
 def read_list(name: str, stream: BinaryIO) -> ListFile:
     """Return the rows of an uploaded or local file, chosen by its extension."""
     raw = stream.read()

@@ -1,15 +1,27 @@
 """Writes to panels: importing contact lists and carrying panels into a new round."""
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from email_validator import EmailNotValidError, validate_email
 
 from panels import tokens
-from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile
-from panels.models import Contact, Disposition, Member, OrganisationType, Panel, Round, Site
+from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile, ListFileError, read_list
+from panels.models import (
+    Contact,
+    Disposition,
+    ImportJob,
+    ImportStatus,
+    Member,
+    OrganisationType,
+    Panel,
+    Round,
+    Site,
+)
 from panels.selectors import panel_not_updated
 
 CONTACT_FIELDS = (
@@ -35,6 +47,8 @@ MAX_LENGTHS = {
     "job_title": 300,
 }
 MAX_ATTRIBUTE_LENGTH = 1000
+# How often (in rows) a long import reports how far it has got.
+PROGRESS_EVERY = 2000
 LABELS = {
     "first_name": "First name",
     "last_name": "Last name",
@@ -93,6 +107,15 @@ class ImportReport:
                 "split at its last space."
             )
         return text
+
+    def as_json(self, *, problems_listed: int) -> dict:
+        """Return the report as JSON, listing at most `problems_listed` problems."""
+        return {
+            **{k: v for k, v in asdict(self).items() if k != "problems"},
+            "problems": [asdict(p) for p in self.problems[:problems_listed]],
+            "problems_total": len(self.problems),
+            "summary": self.summary() if self.ok else "",
+        }
 
 
 def plural(count: int, singular: str, plural_form: str = "") -> str:
@@ -245,7 +268,9 @@ def _check_other_panels(round_, rows, contacts, problems) -> None:
             )
 
 
-def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], list[RowProblem]]:
+def _validate(
+    round_, list_file, site, progress=None
+) -> tuple[list[_Row], dict[str, Contact], list[RowProblem]]:
     problems = _check_header(list_file, site)
     if problems:
         return [], {}, problems
@@ -253,7 +278,9 @@ def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], 
         return [], {}, [RowProblem(2, "", "The file has a header but no contacts.")]
     sites, types = _site_lookup(), _type_lookup()
     rows, first_seen = [], {}
-    for number, values in list_file.rows:
+    for done, (number, values) in enumerate(list_file.rows):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done)
         row, email = _parse_row(
             number, values, site, sites, types, problems, list_file.name_split_from
         )
@@ -355,12 +382,21 @@ def _save_members(round_, rows, contacts, panels, report) -> set[int]:
 
 
 def panel_import(
-    *, round: Round, list_file: ListFile, site: Site | None = None, user=None
+    *,
+    round: Round,
+    list_file: ListFile,
+    site: Site | None = None,
+    user=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a contact list into a round's panels, all or nothing; return the report."""
+    """Import a contact list into a round's panels, all or nothing; return the report.
+
+    `progress`, when given, is called with the number of rows checked so far as the rows
+    are checked.
+    """
     report = ImportReport(rows=len(list_file.rows), name_split_from=list_file.name_split_from)
     with transaction.atomic():
-        rows, contacts, report.problems = _validate(round, list_file, site)
+        rows, contacts, report.problems = _validate(round, list_file, site, progress)
         if report.problems:
             return report
         panels = _panels_for(round, {r.site for r in rows})
@@ -371,6 +407,74 @@ def panel_import(
         touched |= {site_id for site_id, p in panels.items() if panel_not_updated(p)}
         report.panels_refreshed = _stamp(panels, touched, user)
     return report
+
+
+def import_job_create(*, round: Round, site: Site | None, upload, user) -> ImportJob:
+    """Keep an uploaded list and queue its import as a task; return the job."""
+    from panels.tasks import panel_import_job
+
+    with transaction.atomic():
+        job = ImportJob(round=round, site=site, file_name=Path(upload.name).name, created_by=user)
+        job.file.save(job.file_name, upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: panel_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Import a queued job's list, all or nothing, recording its progress and report.
+
+    A job already started (a task delivered twice) is left alone.
+    """
+    started = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("round", "site", "created_by").get(pk=job_id)
+    if not started:
+        return job
+    try:
+        report = _run_job(job)
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    job.status = ImportStatus.DONE if report.ok else ImportStatus.REFUSED
+    job.report = report.as_json(problems_listed=ImportJob.REPORT_PROBLEMS)
+    job.rows_done, job.finished_at = job.rows_total, timezone.now()
+    job.file.delete(save=False)  # personal data: kept no longer than needed
+    job.save()
+    return job
+
+
+def _run_job(job: ImportJob) -> ImportReport:
+    try:
+        with job.file.open("rb") as stream:
+            list_file = read_list(job.file_name, stream)
+    except ListFileError as exc:
+        return ImportReport(problems=[RowProblem(1, "", str(exc))])
+    job.rows_total = len(list_file.rows)
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
+    # The import runs in one transaction; progress goes through a connection of its own
+    # so the page can show it while that transaction is open.
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def progress(done: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(
+                "UPDATE panels_importjob SET rows_done = %s WHERE id = %s", [done, job.pk]
+            )
+
+    try:
+        return panel_import(
+            round=job.round,
+            list_file=list_file,
+            site=job.site,
+            user=job.created_by,
+            progress=progress,
+        )
+    finally:
+        side.close()
 
 
 def _stamp(panels: dict[int, Panel], site_ids: set[int], user) -> int:
