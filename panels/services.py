@@ -253,17 +253,26 @@ def _existing_contacts(emails: list[str]) -> dict[str, Contact]:
 
 
 def _check_other_panels(round_, rows, contacts, problems) -> None:
+    # The round's members are read whole (a round holds one study's panels): cheaper
+    # than asking for the file's contacts by a list of ids as long as the file.
     ids = {c.pk: email for email, c in contacts.items()}
-    members = Member.objects.filter(round=round_, contact_id__in=ids).select_related("panel__site")
-    on_panel = {ids[m.contact_id]: m.panel.site for m in members}
+    on_panel = {
+        ids[contact_id]: site_id
+        for contact_id, site_id in Member.objects.filter(round=round_).values_list(
+            "contact_id", "panel__site_id"
+        )
+        if contact_id in ids
+    }
+    sites = None
     for row in rows:
         other = on_panel.get(row.email)
-        if other is not None and other != row.site:
+        if other is not None and other != row.site.pk:
+            sites = sites or Site.objects.in_bulk()
             problems.append(
                 RowProblem(
                     row.number,
                     "email",
-                    f"{row.email} is already on the panel of {other} this round.",
+                    f"{row.email} is already on the panel of {sites[other]} this round.",
                 )
             )
 
@@ -347,12 +356,8 @@ def _save_contacts(rows, contacts, types, report) -> set[int]:
 
 
 def _save_members(round_, rows, contacts, panels, report) -> set[int]:
-    members = {
-        m.contact_id: m
-        for m in Member.objects.filter(
-            round=round_, contact_id__in=[c.pk for c in contacts.values()]
-        )
-    }
+    loaded = Member.objects.filter(round=round_).only("contact_id", *MEMBER_FIELDS)
+    members = {m.contact_id: m for m in loaded}
     new, changed, touched_sites = [], [], set()
     for row in rows:
         contact = contacts[row.email]

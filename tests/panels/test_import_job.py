@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from panels.models import Contact, ImportJob, ImportStatus, Member, Site
 from panels.tasks import panel_import_job
-from tests.panels.files import HEADER, ROWS, csv_bytes
+from tests.panels.files import ROWS, csv_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,11 +139,10 @@ def celery_worker_process():
 
 
 def _list_of(rows: int) -> bytes:
-    sites = list(Site.objects.values_list("short_name", flat=True))
-    lines = [",".join(HEADER)]
+    codes = [str(code) for code in Site.objects.values_list("code", flat=True)]
+    lines = ["first_name,last_name,email,site,job_title"]
     for n in range(rows):
-        site = sites[n % len(sites)]
-        lines.append(f"First{n},Last{n},person{n}@example.org,{site},{site} CCG,1,Director")
+        lines.append(f"First{n},Last{n},person{n}@example.org,{codes[n % len(codes)]},Director")
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
