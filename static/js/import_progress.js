@@ -17,7 +17,10 @@
       bar.max = job.rows_total;
       bar.value = job.rows_done;
       count.textContent =
-        job.rows_done.toLocaleString() + " of " + job.rows_total.toLocaleString() + " rows checked";
+        job.rows_done.toLocaleString("en-GB") +
+        " of " +
+        job.rows_total.toLocaleString("en-GB") +
+        " rows checked";
     }
   }
 
