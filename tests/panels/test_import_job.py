@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from panels.models import Contact, ImportJob, ImportStatus, Member, Site
 from panels.tasks import panel_import_job
-from tests.panels.files import ROWS, csv_bytes
+from tests.panels.files import ROWS, csv_bytes, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,3 +169,34 @@ def test_150000_rows_through_the_web_form_are_imported_by_a_worker_with_progress
     page = client.get(_job_urls(job)[0]).content.decode()
     assert "Imported 150,000 rows: 150,000 new contacts" in page
     assert Member.objects.filter(round=round_2016).count() == 150_000
+
+
+@pytest.mark.django_db
+def test_a_workbook_declaring_more_rows_than_the_threshold_goes_to_the_task(
+    client, alice, round_2016, task_threshold, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks() as queued:
+        upload = SimpleUploadedFile("list.xlsx", xlsx_bytes(ROWS))
+        client.post(reverse("panels:panel_import", args=[round_2016.pk]), {"file": upload})
+    job = ImportJob.objects.get()
+    assert len(queued) == 1 and job.file_name == "list.xlsx"
+    assert panel_import_job(job.pk) == ImportStatus.DONE
+    assert Member.objects.filter(round=round_2016).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_job_that_breaks_is_shown_as_failed_with_nothing_imported(
+    client, alice, round_2016, task_threshold, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks():
+        _post(client, round_2016, csv_bytes(ROWS))
+    job = ImportJob.objects.get()
+    Path(job.file.path).unlink()  # the upload is gone from disk: the task cannot read it
+    with pytest.raises(FileNotFoundError):
+        panel_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.finished_at is not None
+    assert "The import failed before it finished" in client.get(_job_urls(job)[0]).content.decode()
+    assert not Contact.objects.exists()
