@@ -118,6 +118,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A contact list of more rows than this is imported by a Celery task, with its progress
+# shown, rather than within the upload's request.
+PANEL_IMPORT_TASK_ROWS = env_int("PANEL_IMPORT_TASK_ROWS", 5000, minimum=0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,6 +3,7 @@
 import codecs
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -35,6 +36,16 @@ COLUMN_ALIASES = {
     "job_titles": "job_title",
     "role": "job_title",
 }
+# A single column holding the whole name, which many lists have instead of two.
+FULL_NAME_COLUMNS = ("name", "full_name", "fullname", "contact_name")
+# Bounds on what a list may hold, whatever a file declares. A round's panels are a few
+# thousand people; these leave room for a national list and stop a hostile file early.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_ATTRIBUTE_COLUMNS = 50
+# An .xlsx is a zip: the parts it would unpack to are checked before anything is read.
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 200
 ENCODINGS_READ = (
     "UTF-8 (with or without BOM), UTF-16 with BOM (Excel's Unicode Text) "
     "or Windows-1252 (Excel's CSV on Windows)"
@@ -51,6 +62,8 @@ class ListFile:
 
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # The header of a single name column split into first_name and last_name, if any.
+    name_split_from: str = ""
 
 
 def normalise_column(name: str) -> str:
@@ -65,7 +78,20 @@ def column_key(header: str) -> str:
 
 
 def _columns(header: list[str]) -> list[str]:
+    while header and not str(header[-1]).strip():
+        header = header[:-1]
+    if len(header) > MAX_COLUMNS:
+        raise ListFileError(
+            f"The header row has {len(header):,} columns; a list can have at most "
+            f"{MAX_COLUMNS}. Remove the columns the import does not need."
+        )
     columns = [column_key(c) for c in header]
+    attributes = [c for c in columns if c.startswith(ATTRIBUTE_PREFIX)]
+    if len(attributes) > MAX_ATTRIBUTE_COLUMNS:
+        raise ListFileError(
+            f"The file has {len(attributes)} attr_ columns; a list can have at most "
+            f"{MAX_ATTRIBUTE_COLUMNS}. Keep the attributes the study uses."
+        )
     if any("\x00" in c for c in columns):
         raise ListFileError(
             "The header row contains NUL characters: the file may be UTF-16 without a "
@@ -110,6 +136,8 @@ def _from_table(table: list[list[str]]) -> ListFile:
         table.pop()
     if not table:
         raise ListFileError("The file is empty: it needs a header row and at least one contact.")
+    if len(table) - 1 > MAX_ROWS:
+        raise ListFileError(_too_many_rows())
     columns = _columns(table[0])
     rows = []
     for number, cells in enumerate(table[1:], start=2):
@@ -119,7 +147,36 @@ def _from_table(table: list[list[str]]) -> ListFile:
             col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns)
         }
         rows.append((number, values))
-    return ListFile(columns=columns, rows=rows)
+    list_file = ListFile(columns=columns, rows=rows)
+    _split_full_name(list_file, table[0])
+    return list_file
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """Return a full name as (first name, last name), split on its last space."""
+    first, _, last = " ".join(full.split()).rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
+def _split_full_name(list_file: ListFile, header: list[str]) -> None:
+    """Give first_name and last_name from a single name column when the list has neither."""
+    columns = list_file.columns
+    if "first_name" in columns or "last_name" in columns:
+        return
+    found = next((c for c in FULL_NAME_COLUMNS if c in columns), None)
+    if found is None:
+        return
+    list_file.name_split_from = header[columns.index(found)].strip()
+    list_file.columns = [*columns, "first_name", "last_name"]
+    for _, values in list_file.rows:
+        values["first_name"], values["last_name"] = split_name(values[found])
+
+
+def _too_many_rows() -> str:
+    return (
+        f"The file has more than {MAX_ROWS:,} rows, the most one import takes: "
+        "split it into several files (by site, for example) and import each."
+    )
 
 
 def read_csv(raw: bytes) -> ListFile:
@@ -150,16 +207,76 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _check_zip(raw: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to more than a list can be."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ListFileError(f"The workbook cannot be read: {exc}") from exc
+    unpacked = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts) or 1
+    if unpacked > MAX_XLSX_UNPACKED_BYTES or (
+        unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_XLSX_RATIO
+    ):
+        raise ListFileError(
+            f"The workbook would unpack to {unpacked / 1024 / 1024:,.0f} MB, more than a "
+            f"contact list can be (at most {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB). "
+            "Save the list again from Excel, or as CSV."
+        )
+
+
 def read_xlsx(raw: bytes) -> ListFile:
-    """Return the rows of the first worksheet of an XLSX workbook."""
+    """Return the rows of the first worksheet of an XLSX workbook.
+
+    Memory stays bounded whatever the sheet declares: openpyxl pads each row to the sheet's
+    declared dimension, so rows are cut to the header's width, and reading stops past
+    MAX_ROWS.
+    """
+    _check_zip(raw)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ListFileError(f"The workbook cannot be read: {exc}") from exc
-    sheet = book.worksheets[0]
-    table = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
+    try:
+        sheet = book.worksheets[0]
+        # The declared dimension is not trusted: read up to the cells actually present.
+        sheet.reset_dimensions()
+        first = sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True)
+        header = [_cell(v) for v in next(first, ())]
+        while header and not header[-1].strip():
+            header.pop()
+        width = max(len(header), 1)
+        table = [header]
+        for row in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
+            if len(table) > MAX_ROWS + 1:
+                raise ListFileError(_too_many_rows())
+            table.append([_cell(v) for v in row])
+    except ListFileError:
+        raise
+    except Exception as exc:
+        raise ListFileError(f"The workbook cannot be read: {exc}") from exc
+    finally:
+        book.close()
     return _from_table(table)
+
+
+def estimate_rows(name: str, stream: BinaryIO) -> int:
+    """Return about how many rows a list has, without reading it: its line breaks for a
+    CSV, its declared size for a workbook (MAX_ROWS when it declares none). The stream is
+    left at its start. A file that cannot be opened counts as 0, to be refused when read."""
+    raw = stream.read()
+    stream.seek(0)
+    if Path(name).suffix.lower() != ".xlsx":
+        return raw.count(b"\n")
+    try:
+        _check_zip(raw)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # refused with its reason when read
+        return 0
+    declared = book.worksheets[0].max_row if book.worksheets else 0
+    book.close()
+    return MAX_ROWS if declared is None else max(declared - 1, 0)
 
 
 def read_list(name: str, stream: BinaryIO) -> ListFile:

@@ -218,3 +218,48 @@ class Member(models.Model):
             raise ValidationError(
                 {"panel": f"This is a panel of {self.panel.round}; the member is in {self.round}."}
             )
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Checking and importing"
+    DONE = "done", "Imported"
+    REFUSED = "refused", "Nothing imported: problems found"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """A contact list too long to import within a page request, imported by a task.
+
+    The upload is kept under MEDIA_ROOT until the task has read it; the report is the
+    import's, with at most REPORT_PROBLEMS problems listed and the count of the rest.
+    """
+
+    REPORT_PROBLEMS = 300
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="import_jobs")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} into {self.round}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED}

@@ -1,15 +1,27 @@
 """Writes to panels: importing contact lists and carrying panels into a new round."""
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from email_validator import EmailNotValidError, validate_email
 
 from panels import tokens
-from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile
-from panels.models import Contact, Disposition, Member, OrganisationType, Panel, Round, Site
+from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile, ListFileError, read_list
+from panels.models import (
+    Contact,
+    Disposition,
+    ImportJob,
+    ImportStatus,
+    Member,
+    OrganisationType,
+    Panel,
+    Round,
+    Site,
+)
 from panels.selectors import panel_not_updated
 
 CONTACT_FIELDS = (
@@ -22,6 +34,28 @@ CONTACT_FIELDS = (
     "attributes",
 )
 MEMBER_FIELDS = ("panel_id", "organisation", "organisation_type_id", "job_titles")
+# The longest value each column may have: the model's max_length, so nothing reaches the
+# database too long to store. Job titles and attributes are JSON, bounded here.
+MAX_LENGTHS = {
+    "first_name": Contact._meta.get_field("first_name").max_length,
+    "last_name": Contact._meta.get_field("last_name").max_length,
+    "email": Contact._meta.get_field("email").max_length,
+    "organisation": min(
+        Contact._meta.get_field("organisation").max_length,
+        Member._meta.get_field("organisation").max_length,
+    ),
+    "job_title": 300,
+}
+MAX_ATTRIBUTE_LENGTH = 1000
+# How often (in rows) a long import reports how far it has got.
+PROGRESS_EVERY = 2000
+LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "The email address",
+    "organisation": "Organisation",
+    "job_title": "A job title",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +76,7 @@ class ImportReport:
     members_added: int = 0
     members_updated: int = 0
     panels_refreshed: int = 0
+    name_split_from: str = ""
 
     @property
     def changed(self) -> bool:
@@ -59,12 +94,33 @@ class ImportReport:
 
     def summary(self) -> str:
         """Return what the import did, in a sentence for the evaluator."""
-        return (
-            f"Imported {self.rows} rows: {self.contacts_created} new contacts, "
+        text = (
+            f"Imported {plural(self.rows, 'row')}: "
+            f"{plural(self.contacts_created, 'new contact')}, "
             f"{self.contacts_updated} updated, {self.members_added} added to panels, "
-            f"{self.members_updated} panel entries updated; {self.panels_refreshed} site "
-            f"list{'' if self.panels_refreshed == 1 else 's'} marked updated for this round."
+            f"{plural(self.members_updated, 'panel entry', 'panel entries')} updated; "
+            f"{plural(self.panels_refreshed, 'site list')} marked updated for this round."
         )
+        if self.name_split_from:
+            text += (
+                f" First and last names were taken from the '{self.name_split_from}' column, "
+                "split at its last space."
+            )
+        return text
+
+    def as_json(self, *, problems_listed: int) -> dict:
+        """Return the report as JSON, listing at most `problems_listed` problems."""
+        return {
+            **{k: v for k, v in asdict(self).items() if k != "problems"},
+            "problems": [asdict(p) for p in self.problems[:problems_listed]],
+            "problems_total": len(self.problems),
+            "summary": self.summary() if self.ok else "",
+        }
+
+
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """Return a count with its noun, e.g. "1 row", "2 rows", "3 panel entries"."""
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 @dataclass
@@ -107,7 +163,9 @@ def _check_header(list_file: ListFile, site: Site | None) -> list[RowProblem]:
     ]
 
 
-def _parse_row(number, values, site, sites, types, problems) -> tuple[_Row | None, str]:
+def _parse_row(
+    number, values, site, sites, types, problems, split_from=""
+) -> tuple[_Row | None, str]:
     """Return the row (None when bad, its problems added) and its email as compared."""
     found = len(problems)
 
@@ -118,14 +176,40 @@ def _parse_row(number, values, site, sites, types, problems) -> tuple[_Row | Non
         if "\x00" in value:
             # PostgreSQL cannot store NUL in text; it is a sign of a damaged file.
             bad(column, "The value contains a NUL character; correct the cell and export again.")
-    for column in ("first_name", "last_name"):
-        if not values.get(column):
-            bad(column, f"{column.replace('_', ' ').capitalize()} is empty.")
+    if split_from and not values.get("first_name"):
+        bad("first_name", f"The '{split_from}' column is empty.")
+    elif split_from and not values.get("last_name"):
+        bad(
+            "last_name",
+            f"'{values['first_name']}' in the '{split_from}' column has no space to split "
+            "it into first and last name: add first_name and last_name columns instead.",
+        )
+    else:
+        for column in ("first_name", "last_name"):
+            if not values.get(column):
+                bad(column, f"{column.replace('_', ' ').capitalize()} is empty.")
+    for column, limit in MAX_LENGTHS.items():
+        value = values.get(column, "")
+        if column == "job_title":
+            value = max(_split_titles(value), key=len, default="")
+        if len(value) > limit:
+            bad(
+                column,
+                f"{LABELS[column]} has {len(value):,} characters; at most {limit} fit.",
+            )
+    for column, value in values.items():
+        if column.startswith(ATTRIBUTE_PREFIX) and len(value) > MAX_ATTRIBUTE_LENGTH:
+            bad(
+                column,
+                f"The value has {len(value):,} characters; "
+                f"an attribute holds at most {MAX_ATTRIBUTE_LENGTH}.",
+            )
     email = values.get("email", "")
-    try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        bad("email", f"'{email}' is not a valid email address: {exc}")
+    if len(email) <= MAX_LENGTHS["email"]:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError as exc:
+            bad("email", f"'{email}' is not a valid email address: {exc}")
     row_site = site
     site_name = values.get("site", "")
     if site_name:
@@ -169,22 +253,33 @@ def _existing_contacts(emails: list[str]) -> dict[str, Contact]:
 
 
 def _check_other_panels(round_, rows, contacts, problems) -> None:
+    # The round's members are read whole (a round holds one study's panels): cheaper
+    # than asking for the file's contacts by a list of ids as long as the file.
     ids = {c.pk: email for email, c in contacts.items()}
-    members = Member.objects.filter(round=round_, contact_id__in=ids).select_related("panel__site")
-    on_panel = {ids[m.contact_id]: m.panel.site for m in members}
+    on_panel = {
+        ids[contact_id]: site_id
+        for contact_id, site_id in Member.objects.filter(round=round_).values_list(
+            "contact_id", "panel__site_id"
+        )
+        if contact_id in ids
+    }
+    sites = None
     for row in rows:
         other = on_panel.get(row.email)
-        if other is not None and other != row.site:
+        if other is not None and other != row.site.pk:
+            sites = sites or Site.objects.in_bulk()
             problems.append(
                 RowProblem(
                     row.number,
                     "email",
-                    f"{row.email} is already on the panel of {other} this round.",
+                    f"{row.email} is already on the panel of {sites[other]} this round.",
                 )
             )
 
 
-def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], list[RowProblem]]:
+def _validate(
+    round_, list_file, site, progress=None
+) -> tuple[list[_Row], dict[str, Contact], list[RowProblem]]:
     problems = _check_header(list_file, site)
     if problems:
         return [], {}, problems
@@ -192,8 +287,12 @@ def _validate(round_, list_file, site) -> tuple[list[_Row], dict[str, Contact], 
         return [], {}, [RowProblem(2, "", "The file has a header but no contacts.")]
     sites, types = _site_lookup(), _type_lookup()
     rows, first_seen = [], {}
-    for number, values in list_file.rows:
-        row, email = _parse_row(number, values, site, sites, types, problems)
+    for done, (number, values) in enumerate(list_file.rows):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done)
+        row, email = _parse_row(
+            number, values, site, sites, types, problems, list_file.name_split_from
+        )
         # Compared even when the first occurrence is itself bad, so every bad row shows.
         if email in first_seen:
             problems.append(
@@ -257,12 +356,8 @@ def _save_contacts(rows, contacts, types, report) -> set[int]:
 
 
 def _save_members(round_, rows, contacts, panels, report) -> set[int]:
-    members = {
-        m.contact_id: m
-        for m in Member.objects.filter(
-            round=round_, contact_id__in=[c.pk for c in contacts.values()]
-        )
-    }
+    loaded = Member.objects.filter(round=round_).only("contact_id", *MEMBER_FIELDS)
+    members = {m.contact_id: m for m in loaded}
     new, changed, touched_sites = [], [], set()
     for row in rows:
         contact = contacts[row.email]
@@ -292,12 +387,21 @@ def _save_members(round_, rows, contacts, panels, report) -> set[int]:
 
 
 def panel_import(
-    *, round: Round, list_file: ListFile, site: Site | None = None, user=None
+    *,
+    round: Round,
+    list_file: ListFile,
+    site: Site | None = None,
+    user=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a contact list into a round's panels, all or nothing; return the report."""
-    report = ImportReport(rows=len(list_file.rows))
+    """Import a contact list into a round's panels, all or nothing; return the report.
+
+    `progress`, when given, is called with the number of rows checked so far as the rows
+    are checked.
+    """
+    report = ImportReport(rows=len(list_file.rows), name_split_from=list_file.name_split_from)
     with transaction.atomic():
-        rows, contacts, report.problems = _validate(round, list_file, site)
+        rows, contacts, report.problems = _validate(round, list_file, site, progress)
         if report.problems:
             return report
         panels = _panels_for(round, {r.site for r in rows})
@@ -308,6 +412,74 @@ def panel_import(
         touched |= {site_id for site_id, p in panels.items() if panel_not_updated(p)}
         report.panels_refreshed = _stamp(panels, touched, user)
     return report
+
+
+def import_job_create(*, round: Round, site: Site | None, upload, user) -> ImportJob:
+    """Keep an uploaded list and queue its import as a task; return the job."""
+    from panels.tasks import panel_import_job
+
+    with transaction.atomic():
+        job = ImportJob(round=round, site=site, file_name=Path(upload.name).name, created_by=user)
+        job.file.save(job.file_name, upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: panel_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Import a queued job's list, all or nothing, recording its progress and report.
+
+    A job already started (a task delivered twice) is left alone.
+    """
+    started = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("round", "site", "created_by").get(pk=job_id)
+    if not started:
+        return job
+    try:
+        report = _run_job(job)
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    job.status = ImportStatus.DONE if report.ok else ImportStatus.REFUSED
+    job.report = report.as_json(problems_listed=ImportJob.REPORT_PROBLEMS)
+    job.rows_done, job.finished_at = job.rows_total, timezone.now()
+    job.file.delete(save=False)  # personal data: kept no longer than needed
+    job.save()
+    return job
+
+
+def _run_job(job: ImportJob) -> ImportReport:
+    try:
+        with job.file.open("rb") as stream:
+            list_file = read_list(job.file_name, stream)
+    except ListFileError as exc:
+        return ImportReport(problems=[RowProblem(1, "", str(exc))])
+    job.rows_total = len(list_file.rows)
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
+    # The import runs in one transaction; progress goes through a connection of its own
+    # so the page can show it while that transaction is open.
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def progress(done: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(
+                "UPDATE panels_importjob SET rows_done = %s WHERE id = %s", [done, job.pk]
+            )
+
+    try:
+        return panel_import(
+            round=job.round,
+            list_file=list_file,
+            site=job.site,
+            user=job.created_by,
+            progress=progress,
+        )
+    finally:
+        side.close()
 
 
 def _stamp(panels: dict[int, Panel], site_ids: set[int], user) -> int:
@@ -325,6 +497,16 @@ class CarryReport:
     panels: int = 0
     members: int = 0
     left_out: int = 0
+
+
+def carry_summary(report: CarryReport) -> str:
+    """Return what a carry-forward did, in a sentence for the evaluator."""
+    text = f"Copied {plural(report.panels, 'panel')} with {plural(report.members, 'member')}"
+    if not report.left_out:
+        return text + "."
+    if report.left_out == 1:
+        return f"{text}; 1 contact who has left the study was left out."
+    return f"{text}; {report.left_out:,} contacts who have left the study were left out."
 
 
 @transaction.atomic

@@ -9,5 +9,16 @@ urlpatterns = [
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/import/", views.panel_import, name="panel_import"),
+    path("rounds/<int:pk>/imports/<int:job>/", views.import_job, name="import_job"),
+    path(
+        "rounds/<int:pk>/imports/<int:job>/status/",
+        views.import_job_status,
+        name="import_job_status",
+    ),
+    path(
+        "rounds/<int:pk>/imports/<int:job>/problems.csv",
+        views.import_job_problems,
+        name="import_job_problems",
+    ),
     path("rounds/<int:pk>/carry-forward/", views.round_carry_forward, name="round_carry_forward"),
 ]

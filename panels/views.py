@@ -1,11 +1,16 @@
+import csv
+
+from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from panels import selectors, services
+from panels import importing, selectors, services
+from panels.cells import spreadsheet_row
 from panels.forms import CarryForwardForm, PanelImportForm
 from panels.importing import ListFileError, read_list
-from panels.models import Round
+from panels.models import ImportJob, Round
 from panels.permissions import evaluator_required
 
 
@@ -33,6 +38,11 @@ def panel_import(request, pk):
     report = None
     if posted and form.is_valid():
         upload = form.cleaned_data["file"]
+        if importing.estimate_rows(upload.name, upload) > settings.PANEL_IMPORT_TASK_ROWS:
+            job = services.import_job_create(
+                round=round_, site=form.cleaned_data["site"], upload=upload, user=request.user
+            )
+            return redirect("panels:import_job", pk=round_.pk, job=job.pk)
         try:
             list_file = read_list(upload.name, upload)
         except ListFileError as exc:
@@ -47,9 +57,52 @@ def panel_import(request, pk):
             if report.ok:
                 messages.success(request, report.summary())
                 return redirect("panels:round_detail", pk=round_.pk)
-    return render(
-        request, "panels/panel_import.html", {"round": round_, "form": form, "report": report}
+    limits = {
+        "rows": importing.MAX_ROWS,
+        "columns": importing.MAX_COLUMNS,
+        "attributes": importing.MAX_ATTRIBUTE_COLUMNS,
+    }
+    context = {"round": round_, "form": form, "report": report, "limits": limits}
+    return render(request, "panels/panel_import.html", context)
+
+
+def _job(pk, job) -> ImportJob:
+    return get_object_or_404(ImportJob.objects.select_related("round"), pk=job, round_id=pk)
+
+
+@evaluator_required
+def import_job(request, pk, job):
+    job = _job(pk, job)
+    more = job.report.get("problems_total", 0) - len(job.report.get("problems", []))
+    context = {"round": job.round, "job": job, "more": more}
+    return render(request, "panels/import_job.html", context)
+
+
+@evaluator_required
+def import_job_status(request, pk, job):
+    job = _job(pk, job)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "finished": job.finished,
+        }
     )
+
+
+@evaluator_required
+def import_job_problems(request, pk, job):
+    """Every listed problem of a refused import, as a CSV to open beside the list."""
+    job = _job(pk, job)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="problems-{job.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["row", "column", "problem"])
+    for p in job.report.get("problems", []):
+        writer.writerow(spreadsheet_row([p["row"], p["column"], p["message"]]))
+    return response
 
 
 @require_POST
@@ -67,7 +120,6 @@ def round_carry_forward(request, pk):
     else:
         messages.success(
             request,
-            f"Copied {report.panels} panels with {report.members} members; "
-            f"{report.left_out} who left the study were left out.",
+            services.carry_summary(report),
         )
     return redirect("panels:round_detail", pk=round_.pk)
