@@ -146,6 +146,11 @@ class Workers:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 
+    def stop(self, name):
+        process = self.processes.pop(name)
+        process.terminate()
+        process.wait(timeout=20)
+
     def stop_all(self):
         for process in self.processes.values():
             process.terminate()
