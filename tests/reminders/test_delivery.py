@@ -44,14 +44,12 @@ def _round(n: int, version=None) -> Round:
 
 
 def _message(round_, kind=MessageKind.REMINDER, **extra) -> Message:
-    return Message.objects.create(
-        round=round_,
-        kind=kind,
-        send_at=timezone.now() - timedelta(minutes=1),
-        subject="The 2020 survey of {{ site }}",
-        body="Dear {{ first_name }},\n\n{{ personal_link }}",
-        **extra,
-    )
+    values = {
+        "send_at": timezone.now() - timedelta(minutes=1),
+        "subject": "The 2020 survey of {{ site }}",
+        "body": "Dear {{ first_name }},\n\n{{ personal_link }}",
+    }
+    return Message.objects.create(round=round_, kind=kind, **(values | extra))
 
 
 def _tick():
