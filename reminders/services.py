@@ -301,31 +301,62 @@ def _release(entries: list[OutboxEntry], *, tried: bool = False, wait: timedelta
     ).update(updated_at=timezone.now(), **values)
 
 
-def _check(entry: OutboxEntry) -> tuple[bool, bool]:
-    """Return (paused, still in the audience) for a row about to be sent, in one query."""
-    message = entry.message
-    members = audience(message=message, include_added=True).filter(pk=entry.member_id)
-    paused = RoundSending.objects.filter(round_id=message.round_id, paused_at__isnull=False)
-    return (
-        Message.objects.filter(pk=message.pk)
-        .annotate(paused=Exists(paused), eligible=Exists(members))
-        .values_list("paused", "eligible")
-        .get()
-    )
+# How stale, at most, a member's eligibility and the round's pause are when a message goes
+# out; and how many sending slots a sender takes from the shared rate at a time.
+CHECK_EVERY = 0.5
+SLOT_BLOCK = 10
 
 
-def _wait_for_rate(round_id: int) -> None:
-    """Take a sending slot in this minute's window, shared by every worker through the
-    cache; wait for the next window when this one is full, stopping if paused."""
+class _Gate:
+    """Re-checks, at most CHECK_EVERY seconds before each send, that the round is not
+    paused and the member is still in the audience: two queries for the rest of a batch."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        self.checked = float("-inf")
+        self.eligible: set[int] = set()
+        self.looked_at: set[int] = set()
+
+    def allows(self, entries: list[OutboxEntry], index: int) -> bool:
+        """Return whether entries[index] may be sent; raise _Stop if the round is paused."""
+        member_id = entries[index].member_id
+        if member_id not in self.looked_at or time.monotonic() - self.checked > CHECK_EVERY:
+            if round_paused(self.message.round_id):
+                raise _Stop
+            ids = [entry.member_id for entry in entries[index:]]
+            members = audience(message=self.message, include_added=True).filter(pk__in=ids)
+            self.eligible = set(members.order_by().values_list("pk", flat=True))
+            self.looked_at, self.checked = set(ids), time.monotonic()
+        return member_id in self.eligible
+
+
+class _Slots:
+    """Sending slots taken from the rate shared by every worker, a block at a time."""
+
+    def __init__(self):
+        self.left = 0
+
+    def take(self, round_id: int) -> None:
+        if not self.left:
+            self.left = _reserve(round_id, SLOT_BLOCK)
+        self.left -= 1
+
+
+def _reserve(round_id: int, wanted: int) -> int:
+    """Take up to `wanted` slots of this minute's window, kept in the cache (Redis in
+    production) so that the rate holds across workers; return how many were granted,
+    waiting for the next window when this one is full and stopping if paused."""
     while True:
         window = int(time.time() // 60)
         key = f"reminders:rate:{window}"
         cache.add(key, 0, timeout=120)
         try:
-            if cache.incr(key) <= settings.EMAIL_RATE_PER_MINUTE:
-                return
+            after = cache.incr(key, wanted)
         except ValueError:  # the key expired between add and incr
             continue
+        granted = min(wanted, settings.EMAIL_RATE_PER_MINUTE - (after - wanted))
+        if granted > 0:
+            return granted
         time.sleep(min(1.0, (window + 1) * 60 - time.time() + 0.01))
         if round_paused(round_id):
             raise _Stop
@@ -351,20 +382,17 @@ def _close(mail_connection) -> None:
     mail_connection.connection = None
 
 
-def _send_one(entry: OutboxEntry, mail_connection) -> bool:
+def _send_one(entry: OutboxEntry, mail_connection, *, allowed: bool, slots: _Slots) -> bool:
     """Send one claimed row and record what the server said; return whether it was sent.
     Raise _Stop when the round is paused or the server is not answering."""
-    paused, eligible = _check(entry)
-    if paused:
-        raise _Stop
     member = entry.member
-    if not eligible:
+    if not allowed:
         member.refresh_from_db(
             fields=["disposition", "opted_out_reminders_at", "opted_out_study_at"]
         )
         _record(entry, status=OutboxStatus.SUPPRESSED, reason=suppression_reason(member))
         return False
-    _wait_for_rate(entry.message.round_id)
+    slots.take(entry.message.round_id)
     member.started = entry.member_started
     email = build_email(message=entry.message, member=member)
     try:
@@ -453,15 +481,19 @@ def _next_try(message_id: int) -> float | None:
 def message_drain(*, message_id: int, worker: str = "") -> DrainResult:
     """Send a message's due queued rows, batch after batch, over one SMTP connection;
     return what was sent and when to come back for rows left queued."""
-    assert not db.in_atomic_block, "a send must not hold a transaction open"
+    if db.in_atomic_block:
+        raise RuntimeError("A send must not hold a database transaction open.")
     result = DrainResult()
     mail_connection = get_connection(fail_silently=False)
+    gate, slots = None, _Slots()
     try:
         while ids := _claim(message_id, worker):
             entries = _batch(ids)
+            gate = gate or _Gate(entries[0].message)
             for done, entry in enumerate(entries):
                 try:
-                    result.sent += _send_one(entry, mail_connection)
+                    allowed = gate.allows(entries, done)
+                    result.sent += _send_one(entry, mail_connection, allowed=allowed, slots=slots)
                 except _Stop:
                     _release(entries[done:])
                     result.paused = round_paused(entries[0].message.round_id)
