@@ -191,3 +191,11 @@ LOGGING = {
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 STUDY_CONTACT = env_str("STUDY_CONTACT", "the research team at survey@example.org")
+
+# Invitations and reminders (planned in TIME_ZONE, the study's zone): the sending rate across
+# all workers (kept in the cache: Redis in production), and the first retry's delay.
+EMAIL_RATE_PER_MINUTE = env_int("EMAIL_RATE_PER_MINUTE", 600, minimum=1)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60, minimum=1)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE["reminders-tick"] = {"task": "reminders.tasks.tick", "schedule": 60.0}

@@ -604,3 +604,23 @@ def member_opt_in(*, member: Member) -> Member:
         member.disposition = Disposition.PARTIAL if started else Disposition.NOT_STARTED
     member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at", "disposition"])
     return member
+
+
+# Fieldwork outcomes
+
+
+@transaction.atomic
+def member_undeliverable(*, member_id: int, reason: str) -> None:
+    """Record that mail to a member cannot be delivered (a permanent failure or a bounce);
+    a complete response stays complete."""
+    Member.objects.filter(pk=member_id).exclude(disposition=Disposition.COMPLETE).update(
+        disposition=Disposition.UNDELIVERABLE
+    )
+
+
+def member_invited(*, member_id: int, at) -> None:
+    """Record that a member's invitation went out at `at`.
+
+    A member not yet responding already reads "invited, no response", so the disposition
+    stays as it is.
+    """

@@ -1,0 +1,177 @@
+"""Who gets a message, the outbox insert, the sweeper's and the retry's policies, and the
+email's headers: the parts that need no worker."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from panels.models import Disposition, Member
+from panels.services import member_opt_out
+from reminders import services
+from reminders.mail import build_email
+from reminders.models import Message, MessageKind, OutboxEntry, OutboxStatus
+from reminders.selectors import audience
+from tests.conftest import add_member
+from tests.reminders.test_delivery import _message, _round
+
+
+@pytest.fixture
+def round_(db):
+    return _round(6)
+
+
+def _members(round_):
+    return list(Member.objects.filter(round=round_).order_by("pk"))
+
+
+def _mark(round_):
+    """Give the six members six different states; return them."""
+    m = _members(round_)
+    Member.objects.filter(pk=m[0].pk).update(disposition=Disposition.COMPLETE)
+    Member.objects.filter(pk=m[1].pk).update(disposition=Disposition.UNDELIVERABLE)
+    Member.objects.filter(pk=m[2].pk).update(disposition=Disposition.COORDINATED)
+    member_opt_out(member=m[3], scope="reminders")
+    member_opt_out(member=m[4], scope="study")
+    return m
+
+
+def test_the_invitation_leaves_out_only_study_opt_outs_and_the_undeliverable(round_):
+    m = _mark(round_)
+    invitation = _message(round_, kind=MessageKind.INVITATION)
+    assert set(audience(message=invitation)) == {m[0], m[2], m[3], m[5]}
+
+
+def test_a_reminder_goes_only_to_members_who_still_owe_an_answer(round_, django_assert_num_queries):
+    m = _mark(round_)
+    reminder = _message(round_)
+    with django_assert_num_queries(1):
+        assert list(audience(message=reminder)) == [m[5]]
+
+
+def test_queueing_a_message_twice_queues_each_member_once_with_reasons_for_the_rest(round_):
+    m = _mark(round_)
+    reminder = _message(round_)
+    assert services.message_enqueue(message_id=reminder.pk) == 1
+    assert services.message_enqueue(message_id=reminder.pk) == 0
+    services.fieldwork_tick()
+    reasons = dict(OutboxEntry.objects.filter(message=reminder).values_list("member", "reason"))
+    assert reasons == {
+        m[0].pk: "completed",
+        m[1].pk: "undeliverable",
+        m[2].pk: "coordinated",
+        m[3].pk: "opted_out",
+        m[4].pk: "opted_out",
+        m[5].pk: "",
+    }
+
+
+def test_members_added_after_a_message_started_get_it_only_when_sent_to_them(round_):
+    reminder = _message(round_)
+    services.message_enqueue(message_id=reminder.pk)
+    reminder.refresh_from_db()
+    newcomer = add_member(round_, email="new@example.org")
+    services.fieldwork_tick()
+    assert not OutboxEntry.objects.filter(member=newcomer).exists()
+    assert newcomer not in audience(message=reminder)
+    assert services.message_send_to_added(message=reminder) == 1
+    assert services.message_send_to_added(message=reminder) == 0
+    row = OutboxEntry.objects.get(member=newcomer)
+    assert row.status == OutboxStatus.QUEUED
+
+
+def test_a_message_not_yet_due_is_not_started_by_the_tick(round_):
+    later = _message(round_, send_at=timezone.now() + timedelta(minutes=5))
+    assert services.fieldwork_tick() == []
+    later.refresh_from_db()
+    assert later.started_at is None and not later.outbox.exists()
+
+
+def test_the_sweeper_returns_only_claims_older_than_its_policy(round_):
+    reminder = _message(round_)
+    services.message_enqueue(message_id=reminder.pk)
+    now = timezone.now()
+    rows = OutboxEntry.objects.filter(message=reminder)
+    old, fresh = list(rows[:2])
+    rows.filter(pk=old.pk).update(status="sending", claimed_at=now - timedelta(minutes=11))
+    rows.filter(pk=fresh.pk).update(status="sending", claimed_at=now - timedelta(minutes=9))
+    assert services.outbox_sweep_stale(now=now) == 1
+    assert rows.get(pk=old.pk).status == OutboxStatus.QUEUED
+    assert rows.get(pk=fresh.pk).status == OutboxStatus.SENDING
+
+
+def test_temporary_failures_back_off_doubling_up_to_an_hour(settings):
+    settings.EMAIL_RETRY_SECONDS = 60
+    delays = [services.retry_delay(n).total_seconds() for n in range(1, 10)]
+    assert delays[:4] == [60, 120, 240, 480]
+    assert max(delays) == 3600 and services.MAX_ATTEMPTS < 10
+
+
+def test_failed_rows_go_back_in_the_queue_on_retry(round_):
+    reminder = _message(round_)
+    services.message_enqueue(message_id=reminder.pk)
+    OutboxEntry.objects.filter(message=reminder).update(
+        status=OutboxStatus.FAILED, reason="smtp_550", attempts=1
+    )
+    assert services.message_retry_failed(message=reminder) == 6
+    assert set(reminder.outbox.values_list("status", "attempts")) == {("queued", 0)}
+
+
+def test_the_email_has_both_parts_one_click_opt_out_and_a_stable_message_id(round_):
+    member = _members(round_)[0]
+    message = _message(round_)
+    first, again = (
+        build_email(message=message, member=member),
+        build_email(message=message, member=member),
+    )
+    headers = first.message()
+    assert headers["Message-ID"] == again.message()["Message-ID"]
+    assert headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/o/")
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["Reply-To"] == "survey@example.org"
+    assert [part.get_content_type() for part in headers.walk()][1:] == [
+        "text/plain",
+        "text/html",
+    ]
+    assert first.to == [member.contact.email]
+    assert build_email(message=message, member=member, to="me@example.org").to == ["me@example.org"]
+
+
+def test_a_full_minute_of_the_shared_rate_holds_the_sender_until_paused(round_, alice):
+    assert services._reserve(round_.pk, 5) == 5
+    from django.core.cache import cache
+
+    window = int(timezone.now().timestamp() // 60)
+    cache.set(f"reminders:rate:{window}", settings.EMAIL_RATE_PER_MINUTE, 120)
+    services.round_pause(round=round_, user=alice)
+    with pytest.raises(services._Stop):
+        services._reserve(round_.pk, 1)
+
+
+def test_beat_ticks_every_minute():
+    entry = settings.CELERY_BEAT_SCHEDULE["reminders-tick"]
+    assert entry == {"task": "reminders.tasks.tick", "schedule": 60.0}
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert "reminders.tasks.tick" in app.tasks
+
+
+def test_a_message_cannot_be_planned_with_an_unknown_field_in_the_admin(client, alice, round_):
+    client.force_login(alice)
+    response = client.post(
+        "/admin/reminders/message/add/",
+        {
+            "round": round_.pk,
+            "kind": "reminder",
+            "position": 0,
+            "send_at_0": "2020-10-02",
+            "send_at_1": "09:00:00",
+            "subject": "Reminder",
+            "body": "Dear {{ name }}",
+            "body_started": "",
+        },
+    )
+    assert "Unknown merge field: {{ name }}." in response.content.decode()
+    assert not Message.objects.exists()
