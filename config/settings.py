@@ -121,6 +121,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # A contact list of more rows than this is imported by a Celery task, with its progress
 # shown, rather than within the upload's request.
 PANEL_IMPORT_TASK_ROWS = env_int("PANEL_IMPORT_TASK_ROWS", 5000, minimum=0)
+# The Celery queue those imports go to: give them their own (and a worker for it) so that a
+# long import never holds up reminders on the default queue.
+PANEL_IMPORT_QUEUE = env_str("PANEL_IMPORT_QUEUE", "celery")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -422,7 +423,8 @@ def import_job_create(*, round: Round, site: Site | None, upload, user) -> Impor
         job = ImportJob(round=round, site=site, file_name=Path(upload.name).name, created_by=user)
         job.file.save(job.file_name, upload, save=False)
         job.save()
-        transaction.on_commit(lambda: panel_import_job.delay(job.pk))
+        queue = settings.PANEL_IMPORT_QUEUE
+        transaction.on_commit(lambda: panel_import_job.apply_async([job.pk], queue=queue))
     return job
 
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -112,16 +113,17 @@ def _worker_env() -> dict:
 
 
 @pytest.fixture
-def celery_worker_process():
-    """A real Celery worker on the Redis broker, using the test database."""
+def celery_worker_process(settings):
+    """A real Celery worker on the Redis broker, using the test database, on a queue of
+    its own so that no other test's worker takes its task."""
+    settings.PANEL_IMPORT_QUEUE = f"test-imports-{uuid.uuid4().hex}"
     celery = [sys.executable, "-m", "celery", "-A", "config"]
-    subprocess.run(
-        [*celery, "purge", "-f"], env=_worker_env(), cwd=ROOT, check=True, capture_output=True
-    )
     worker = subprocess.Popen(
         [
             *celery,
             "worker",
+            "-Q",
+            settings.PANEL_IMPORT_QUEUE,
             "-P",
             "solo",
             "-l",
