@@ -175,3 +175,14 @@ def test_a_message_cannot_be_planned_with_an_unknown_field_in_the_admin(client, 
     )
     assert "Unknown merge field: {{ name }}." in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_send_now_starts_a_planned_message_at_once_and_drains_it_after_commit(
+    round_, django_capture_on_commit_callbacks
+):
+    later = _message(round_, send_at=timezone.now() + timedelta(days=3))
+    with django_capture_on_commit_callbacks() as callbacks:
+        sent = services.message_send_now(message=later)
+    assert sent.started_at is not None and sent.send_at <= timezone.now()
+    assert sent.outbox.filter(status=OutboxStatus.QUEUED).count() == 6
+    assert len(callbacks) == 1
