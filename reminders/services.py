@@ -263,7 +263,13 @@ def _claim(message_id: int, worker: str) -> list[int]:
             attempts=F("attempts") + 1,
             updated_at=now,
         )
-    return ids
+    # Without row locks (SQLite), another sender may have taken some of them first: keep
+    # only the rows this conditional update changed.
+    return list(
+        OutboxEntry.objects.filter(
+            pk__in=ids, status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now
+        ).values_list("pk", flat=True)
+    )
 
 
 def _batch_size() -> int:
