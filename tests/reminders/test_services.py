@@ -186,3 +186,16 @@ def test_send_now_starts_a_planned_message_at_once_and_drains_it_after_commit(
     assert sent.started_at is not None and sent.send_at <= timezone.now()
     assert sent.outbox.filter(status=OutboxStatus.QUEUED).count() == 6
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_drain_sends_each_queued_member_once_and_a_second_drain_nothing(mailoutbox):
+    round_ = _round(5)
+    reminder = _message(round_)
+    services.message_enqueue(message_id=reminder.pk)
+    first = services.message_drain(message_id=reminder.pk, worker="here")
+    second = services.message_drain(message_id=reminder.pk, worker="there")
+    assert (first.sent, second.sent, first.retry_in) == (5, 0, None)
+    assert sorted(email.to[0] for email in mailoutbox) == [f"m{i}@example.org" for i in range(5)]
+    reminder.refresh_from_db()
+    assert reminder.status == "sent"
