@@ -77,7 +77,8 @@ def _insert_audience(message: Message, *, include_added: bool) -> int:
         f"INSERT INTO {table} (message_id, member_id, status, reason, detail, attempts, "  # noqa: S608
         "claimed_by, message_id_header, smtp_reply, queued_at, updated_at) "
         f"SELECT %s, audience.id, %s, '', '', 0, '', '', '', %s, %s FROM ({select}) audience "
-        "ON CONFLICT (message_id, member_id) DO NOTHING"
+        # WHERE true: SQLite would otherwise read ON CONFLICT as a join's ON.
+        "WHERE true ON CONFLICT (message_id, member_id) DO NOTHING"
     )
     with db.cursor() as cursor:
         cursor.execute(sql, [message.pk, OutboxStatus.QUEUED, now, now, *params])
@@ -101,7 +102,7 @@ def _insert_left_out(message: Message) -> int:
         f"INSERT INTO {table} (message_id, member_id, status, reason, detail, attempts, "  # noqa: S608
         "claimed_by, message_id_header, smtp_reply, queued_at, updated_at) "
         f"SELECT %s, left_out.id, %s, left_out.why, '', 0, '', '', '', %s, %s "
-        f"FROM ({select}) left_out ON CONFLICT (message_id, member_id) DO NOTHING"
+        f"FROM ({select}) left_out WHERE true ON CONFLICT (message_id, member_id) DO NOTHING"
     )
     with db.cursor() as cursor:
         cursor.execute(sql, [message.pk, OutboxStatus.SUPPRESSED, now, now, *params])
@@ -262,7 +263,13 @@ def _claim(message_id: int, worker: str) -> list[int]:
             attempts=F("attempts") + 1,
             updated_at=now,
         )
-    return ids
+    # Without row locks (SQLite), another sender may have taken some of them first: keep
+    # only the rows this conditional update changed.
+    return list(
+        OutboxEntry.objects.filter(
+            pk__in=ids, status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now
+        ).values_list("pk", flat=True)
+    )
 
 
 def _batch_size() -> int:

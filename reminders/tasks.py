@@ -25,7 +25,8 @@ def drain_message(self, message_id: int, follow_up: bool = False) -> None:
     key = f"reminders:follow-up:{message_id}"
     if follow_up:
         cache.delete(key)  # this follow-up is no longer waiting
-    worker = f"{self.request.hostname or 'local'}:{os.getpid()}"
+    # Names this run of the task: threads of one worker share a pid.
+    worker = f"{self.request.hostname or 'local'}:{os.getpid()}:{(self.request.id or '')[:8]}"
     result = services.message_drain(message_id=message_id, worker=worker)
     if result.retry_in is None:
         return

@@ -150,8 +150,8 @@ def test_two_workers_draining_one_message_send_each_member_one_email(workers, sm
         workers.stop("w2")
     received = Counter(smtp.recorder.recipients())
     assert len(received) == 400 and set(received.values()) == {1}
-    senders = OutboxEntry.objects.filter(message=reminder).values("claimed_by").distinct()
-    assert senders.count() == 2
+    senders = OutboxEntry.objects.filter(message=reminder).values_list("claimed_by", flat=True)
+    assert {sender.split("@")[0] for sender in senders} == {"w1", "w2"}
 
 
 def test_a_server_down_then_back_gets_everything_that_was_due_once(workers, smtp):

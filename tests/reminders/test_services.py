@@ -175,3 +175,27 @@ def test_a_message_cannot_be_planned_with_an_unknown_field_in_the_admin(client, 
     )
     assert "Unknown merge field: {{ name }}." in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_send_now_starts_a_planned_message_at_once_and_drains_it_after_commit(
+    round_, django_capture_on_commit_callbacks
+):
+    later = _message(round_, send_at=timezone.now() + timedelta(days=3))
+    with django_capture_on_commit_callbacks() as callbacks:
+        sent = services.message_send_now(message=later)
+    assert sent.started_at is not None and sent.send_at <= timezone.now()
+    assert sent.outbox.filter(status=OutboxStatus.QUEUED).count() == 6
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_drain_sends_each_queued_member_once_and_a_second_drain_nothing(mailoutbox):
+    round_ = _round(5)
+    reminder = _message(round_)
+    services.message_enqueue(message_id=reminder.pk)
+    first = services.message_drain(message_id=reminder.pk, worker="here")
+    second = services.message_drain(message_id=reminder.pk, worker="there")
+    assert (first.sent, second.sent, first.retry_in) == (5, 0, None)
+    assert sorted(email.to[0] for email in mailoutbox) == [f"m{i}@example.org" for i in range(5)]
+    reminder.refresh_from_db()
+    assert reminder.status == "sent"
