@@ -4,6 +4,7 @@ Only failures count: everyone behind one office's NAT can open their own links h
 many they are, while an address guessing tokens is stopped after a few wrong ones.
 """
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -44,3 +45,12 @@ def count_failure(request, *, scope: str = "token") -> None:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=left)
+
+
+def login_address(request) -> str | None:
+    """Return the client's address for the log-in lock-out, None when it is not one."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
