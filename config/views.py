@@ -2,8 +2,10 @@
 
 import logging
 
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,3 +23,18 @@ def healthz(request):
         logger.exception("Health check: the database did not answer")
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def locked_out(request, original_response, credentials):
+    """The page of a log-in refused after too many failures: says when to try again."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, -(-int(cool_off.total_seconds()) // 60)) if cool_off else None
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "username": get_client_username(request, credentials) or "",
+        "minutes": minutes,
+    }
+    response = render(request, "registration/locked_out.html", context, status=429)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.views.decorators.cache import never_cache
 
 EVALUATOR_GROUP = "evaluator"
 ADMIN_GROUP = "admin"
@@ -19,8 +20,13 @@ def is_evaluator(user) -> bool:
 
 
 def evaluator_required(view):
-    """Send anonymous users to log in; refuse logged-in users without the role."""
+    """Send anonymous users to log in; refuse logged-in users without the role.
 
+    Evaluator pages show names and emails: no browser or proxy may keep them
+    (Cache-Control: no-store, as the admin sends).
+    """
+
+    @never_cache
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from panels import services as panel_services
 from panels.models import Member, RoundStatus
-from panels.tokens import hash_token, well_formed
+from panels.tokens import hash_token, optout_nonce, well_formed
 from surveys import ratelimit, services
 from surveys.definitions import TamperedVersion, definition_of
 from surveys.engine.routing import path, walk, walked_items
@@ -29,6 +29,7 @@ from surveys.selectors import member_attributes
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "respondent_member"
+OPTOUT_SESSION_KEY = "respondent_opt_out_member"  # opens the opt-out form only
 NOTICE_KEY = "respondent_notice"  # a notice for the next page shown, set before a redirect
 
 
@@ -75,6 +76,22 @@ def _member_for_token(token: str) -> Member | None:
     return _member_where(token_hash=hash_token(token))
 
 
+def _member_for_optout_token(token: str) -> Member | None:
+    nonce = optout_nonce(token)
+    return None if nonce is None else _member_where(token_nonce=nonce)
+
+
+def _slow_down(request, wait: int):
+    response = render(
+        request,
+        "surveys/respondent/slow_down.html",
+        {"minutes": max(1, -(-wait // 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _neutral(request, status=404):
     return render(
         request,
@@ -87,10 +104,13 @@ def _neutral(request, status=404):
 @never_cache
 def link(request, token):
     """Exchange a personal link for a session, then redirect to a URL without the token."""
-    if not ratelimit.allow(request):
-        return render(request, "surveys/respondent/slow_down.html", status=429)
+    if wait := ratelimit.retry_after(request):
+        return _slow_down(request, wait)
     member = _member_for_token(token)
-    if member is None or not _launched(member.round):
+    if member is None:
+        ratelimit.count_failure(request)
+        return _neutral(request)
+    if not _launched(member.round):
         return _neutral(request)
     request.session.cycle_key()
     request.session[SESSION_KEY] = member.pk
@@ -367,11 +387,19 @@ def _opt_out(request, member, action=None):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def email_opt_out(request, token):
-    """The opt-out link of an email: GET asks, POST records (RFC 8058 one-click too)."""
-    if not ratelimit.allow(request):
-        return render(request, "surveys/respondent/slow_down.html", status=429)
-    member = _member_for_token(token)
-    if member is None or not _launched(member.round):
+    """The opt-out link of an email, swapped for a session (no token in the form's action).
+
+    Only the RFC 8058 one-click POST of a mail client records here, without CSRF: it stops
+    reminders and nothing more. Any other request is sent on to the confirmation form,
+    which needs the CSRF token like every form.
+    """
+    if wait := ratelimit.retry_after(request, scope="opt-out"):
+        return _slow_down(request, wait)
+    member = _member_for_optout_token(token)
+    if member is None:
+        ratelimit.count_failure(request, scope="opt-out")
+        return _neutral(request)
+    if not _launched(member.round):
         return _neutral(request)
     if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
         panel_services.member_opt_out(member=member, scope="reminders")
@@ -380,4 +408,20 @@ def email_opt_out(request, token):
             "surveys/respondent/opted_out.html",
             {"round": member.round, "scope": "reminders"},
         )
-    return _opt_out(request, member, action=request.path)
+    request.session.cycle_key()
+    request.session[OPTOUT_SESSION_KEY] = member.pk
+    response = HttpResponseRedirect(reverse("email_opt_out_confirm"))
+    response.status_code = 303
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_opt_out_confirm(request):
+    """The confirmation form of an email's opt-out link: GET asks, POST records."""
+    member_id = request.session.get(OPTOUT_SESSION_KEY)
+    member = None if member_id is None else _member_where(pk=member_id)
+    if member is None or not _launched(member.round):
+        return _neutral(request)
+    return _opt_out(request, member)

@@ -1,0 +1,44 @@
+"""Every evaluator page tells browsers and proxies not to keep it."""
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+from django.views.generic import RedirectView
+
+pytestmark = pytest.mark.django_db
+
+NAMESPACES = ("panels", "surveys_admin")
+
+
+def _evaluator_urls(round_pk, version_pk):
+    urls = []
+    for entry in get_resolver().url_patterns:
+        namespace = getattr(entry, "namespace", None)
+        if namespace not in NAMESPACES:
+            continue
+        for pattern in entry.url_patterns:
+            assert isinstance(pattern, URLPattern)
+            if getattr(pattern.callback, "view_class", None) is RedirectView:
+                continue  # a bare redirect to another evaluator page shows nothing
+            args = []
+            if "<int:pk>" in str(pattern.pattern):
+                args = [round_pk if namespace == "panels" else version_pk]
+            urls.append(reverse(f"{namespace}:{pattern.name}", args=args))
+    return urls
+
+
+def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, seed_versions):
+    client.force_login(alice)
+    urls = _evaluator_urls(round_2016.pk, seed_versions[0].pk)
+    assert len(urls) >= 12
+    for url in urls:
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url)
+        assert response.status_code < 500, url
+        assert "no-store" in response.get("Cache-Control", ""), url
+
+
+def test_evaluator_pages_refused_to_visitors_are_not_kept_either(client, round_2016):
+    response = client.get(reverse("panels:round_detail", args=[round_2016.pk]))
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
