@@ -9,7 +9,18 @@ from email_validator import EmailNotValidError, validate_email
 
 from panels import tokens
 from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile
-from panels.models import Contact, Disposition, Member, OrganisationType, Panel, Round, Site
+from panels.models import (
+    Contact,
+    Disposition,
+    DispositionChange,
+    DispositionSource,
+    Member,
+    OrganisationType,
+    Panel,
+    Round,
+    RoundStatus,
+    Site,
+)
 from panels.selectors import panel_not_updated
 
 CONTACT_FIELDS = (
@@ -277,7 +288,12 @@ def _save_members(round_, rows, contacts, panels, report) -> set[int]:
             nonce, digest = tokens.credentials()
             new.append(
                 Member(
-                    round=round_, contact=contact, token_nonce=nonce, token_hash=digest, **values
+                    round=round_,
+                    contact=contact,
+                    token_nonce=nonce,
+                    token_hash=digest,
+                    disposition=_first_disposition(round_),
+                    **values,
                 )
             )
         elif not _changed(member, values):
@@ -289,6 +305,14 @@ def _save_members(round_, rows, contacts, panels, report) -> set[int]:
     Member.objects.bulk_update(changed, MEMBER_FIELDS, batch_size=1000)
     report.members_added, report.members_updated = len(new), len(changed)
     return touched_sites
+
+
+def _first_disposition(round_: Round) -> str:
+    """A member added to a planned round has not been invited; one added during
+    fieldwork reads as invited, as before the sender recorded invitations."""
+    if round_.status == RoundStatus.PLANNED:
+        return Disposition.LISTED
+    return Disposition.NOT_STARTED
 
 
 def panel_import(
@@ -392,33 +416,113 @@ def _carried_members(source: Round, panels: dict[int, Panel]) -> tuple[list[Memb
 
 
 @transaction.atomic
-def member_opt_out(*, member: Member, scope: str) -> Member:
+def member_disposition_set(
+    *,
+    member_id: int,
+    to: str,
+    source: str,
+    only_from: frozenset[str] | None = None,
+    at=None,
+    by=None,
+    reason: str = "",
+    coordinated_by_id: int | None = None,
+) -> bool:
+    """Change a member's disposition and record the change; every change goes through here.
+
+    With ``only_from``, the change is made only when the member's disposition is one of
+    those. Return whether the disposition changed.
+    """
+    member = Member.objects.select_for_update().get(pk=member_id)
+    before = member.disposition
+    if only_from is not None and before not in only_from:
+        return False
+    if before == to and member.disposition_reason == reason:
+        return False
+    member.disposition, member.disposition_reason = to, reason
+    member.coordinated_by_id = coordinated_by_id if to == Disposition.COORDINATED else None
+    member.save(update_fields=["disposition", "disposition_reason", "coordinated_by"])
+    DispositionChange.objects.create(
+        member=member,
+        from_disposition=before,
+        to_disposition=to,
+        at=at or timezone.now(),
+        source=source,
+        by=by,
+        reason=reason,
+    )
+    return True
+
+
+NOT_YET_ANSWERING = frozenset({Disposition.LISTED, Disposition.NOT_STARTED})
+
+
+def member_invited(*, member_id: int, at) -> None:
+    """The sender recorded the member's invitation as sent."""
+    member_disposition_set(
+        member_id=member_id,
+        to=Disposition.NOT_STARTED,
+        source=DispositionSource.SENDER,
+        only_from=frozenset({Disposition.LISTED}),
+        at=at,
+    )
+
+
+def member_undeliverable(*, member_id: int, reason: str) -> None:
+    """The sender met a permanent failure or a bounce; a member who has begun to
+    answer keeps what they have."""
+    member_disposition_set(
+        member_id=member_id,
+        to=Disposition.UNDELIVERABLE,
+        source=DispositionSource.SENDER,
+        only_from=NOT_YET_ANSWERING | {Disposition.UNDELIVERABLE},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def member_opt_out(
+    *, member: Member, scope: str, source: str = DispositionSource.RESPONDENT, by=None
+) -> Member:
     """Record that a member wants no more reminders this round ("reminders") or to leave
-    the study ("study"); return the member."""
+    the study ("study"); return the member. A complete member stays complete."""
     now = timezone.now()
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.opted_out_reminders_at is None:
         member.opted_out_reminders_at = now
     if scope == "study":
         member.opted_out_study_at = member.opted_out_study_at or now
-        if member.disposition != Disposition.COMPLETE:
-            member.disposition = Disposition.OPTED_OUT
         Contact.objects.filter(pk=member.contact_id, left_study_on__isnull=True).update(
             left_study_on=now.date()
         )
-    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at", "disposition"])
+    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at"])
+    if scope == "study" and member.disposition != Disposition.COMPLETE:
+        member_disposition_set(
+            member_id=member.pk, to=Disposition.OPTED_OUT, source=source, at=now, by=by
+        )
+    member.refresh_from_db()
     return member
 
 
 @transaction.atomic
-def member_opt_in(*, member: Member) -> Member:
+def member_opt_in(*, member: Member, by=None) -> Member:
     """Undo a member's opt-out (an evaluator's action); return the member."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.opted_out_study_at:
         Contact.objects.filter(pk=member.contact_id).update(left_study_on=None)
     member.opted_out_reminders_at = member.opted_out_study_at = None
+    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at"])
     if member.disposition == Disposition.OPTED_OUT:
+        opting_out = member.disposition_changes.filter(to_disposition=Disposition.OPTED_OUT)
+        last = opting_out.last()
         started = Member.objects.filter(pk=member.pk, response__isnull=False).exists()
-        member.disposition = Disposition.PARTIAL if started else Disposition.NOT_STARTED
-    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at", "disposition"])
+        if started:
+            to = Disposition.PARTIAL
+        elif last is not None:
+            to = last.from_disposition
+        else:
+            to = Disposition.NOT_STARTED
+        member_disposition_set(
+            member_id=member.pk, to=to, source=DispositionSource.EVALUATOR, by=by
+        )
+    member.refresh_from_db()
     return member
