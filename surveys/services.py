@@ -273,11 +273,13 @@ def _apply(current: Response, defn, page_id, walked, action) -> None:
     finished = action == "next" and page_after(walked.pages, defn, page_id) is None
     if finished and current.completed_at is None:
         current.completed_at = timezone.now()
+        refused = walked.ending == "consent"  # a consent not given ends the path there
         member_disposition_set(
             member_id=current.member_id,
-            to=Disposition.COMPLETE,
+            to=Disposition.REFUSED if refused else Disposition.COMPLETE,
             source=DispositionSource.RESPONDENT,
             at=current.completed_at,
+            reason="consent not given" if refused else "",
         )
     current.save()
 
