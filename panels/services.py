@@ -8,7 +8,7 @@ from django.utils import timezone
 from email_validator import EmailNotValidError, validate_email
 
 from panels import tokens
-from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile
+from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile, normalise_column
 from panels.models import (
     Contact,
     Disposition,
@@ -526,3 +526,105 @@ def member_opt_in(*, member: Member, by=None) -> Member:
         )
     member.refresh_from_db()
     return member
+
+
+# Names an outcomes file may use beyond the dispositions' own values.
+OUTCOME_ALIASES = {"no_response": Disposition.NOT_STARTED}
+
+
+@dataclass
+class OutcomesReport:
+    """What an outcomes import did, or every reason it did nothing."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: int = 0
+    changed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return f"Read {self.rows} rows: {self.changed} dispositions changed."
+
+
+@dataclass
+class _Outcome:
+    member_id: int
+    disposition: str
+    reason: str
+    coordinated_by_id: int | None
+
+
+def _parse_outcome(number, values, members, seen, problems) -> _Outcome | None:
+    email = values.get("email", "").strip().lower()
+    before = len(problems)
+    member = members.get(email)
+    if not email:
+        problems.append(RowProblem(number, "email", "The email is missing."))
+    elif member is None:
+        problems.append(RowProblem(number, "email", f"{email} is not a member of this round."))
+    elif email in seen:
+        problems.append(RowProblem(number, "email", f"{email} is also on row {seen[email]}."))
+    else:
+        seen[email] = number
+    raw = normalise_column(values.get("disposition", ""))
+    disposition = OUTCOME_ALIASES.get(raw, raw)
+    if disposition not in Disposition.values:
+        names = ", ".join([*Disposition.values, *OUTCOME_ALIASES])
+        problems.append(
+            RowProblem(number, "disposition", f"Unknown disposition {raw!r}; use one of {names}.")
+        )
+    reason = values.get("reason", "").strip()
+    if disposition == Disposition.NOT_ELIGIBLE and not reason:
+        problems.append(RowProblem(number, "reason", "Say why the member is not eligible."))
+    coordinator = None
+    by_email = values.get("coordinated_by", "").strip().lower()
+    if disposition == Disposition.COORDINATED:
+        coordinator = members.get(by_email)
+        if coordinator is None:
+            problems.append(
+                RowProblem(
+                    number,
+                    "coordinated_by",
+                    "Give the email of the member of this round who answered for them.",
+                )
+            )
+        elif coordinator == member:
+            problems.append(
+                RowProblem(number, "coordinated_by", "A member cannot coordinate for themselves.")
+            )
+    if len(problems) > before:
+        return None
+    return _Outcome(member.pk, disposition, reason, coordinator.pk if coordinator else None)
+
+
+@transaction.atomic
+def outcomes_import(*, round: Round, list_file: ListFile, user=None) -> OutcomesReport:
+    """Record final dispositions for a round's members from a file, all or nothing."""
+    report = OutcomesReport(rows=len(list_file.rows))
+    missing = [c for c in ("email", "disposition") if c not in list_file.columns]
+    if missing:
+        report.problems.append(RowProblem(1, ", ".join(missing), "Missing column(s)."))
+        return report
+    members = {
+        m.contact.email.lower(): m
+        for m in Member.objects.filter(round=round).select_related("contact")
+    }
+    seen: dict[str, int] = {}
+    outcomes = [
+        _parse_outcome(number, values, members, seen, report.problems)
+        for number, values in list_file.rows
+    ]
+    if report.problems:
+        return report
+    for outcome in outcomes:
+        report.changed += member_disposition_set(
+            member_id=outcome.member_id,
+            to=outcome.disposition,
+            source=DispositionSource.IMPORT,
+            by=user,
+            reason=outcome.reason,
+            coordinated_by_id=outcome.coordinated_by_id,
+        )
+    return report
