@@ -107,7 +107,16 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ("contact", "panel__site", "panel__round", "organisation_type")
     raw_id_fields = ("contact", "panel")
     form = JobTitlesForm
-    readonly_fields = ("token_nonce", "token_hash", "opted_out_reminders_at", "opted_out_study_at")
+    # A disposition changes only through panels.services, which keeps its history.
+    readonly_fields = (
+        "token_nonce",
+        "token_hash",
+        "disposition",
+        "disposition_reason",
+        "coordinated_by",
+        "opted_out_reminders_at",
+        "opted_out_study_at",
+    )
     actions = ["undo_opt_out"]
 
     def get_deleted_objects(self, objs, request):
@@ -122,7 +131,7 @@ class MemberAdmin(admin.ModelAdmin):
     def undo_opt_out(self, request, queryset):
         opted = queryset.filter(opted_out_reminders_at__isnull=False)
         for member in opted:
-            member_opt_in(member=member)
+            member_opt_in(member=member, by=request.user)
         count = opted.count()
         self.message_user(
             request, f"Undid the opt-out of {count} member{'' if count == 1 else 's'}."

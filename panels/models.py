@@ -174,13 +174,28 @@ class Panel(models.Model):
 
 
 class Disposition(models.TextChoices):
+    """Where a member stands in a round; panels.rates.AAPOR_CODES maps each to AAPOR."""
+
+    LISTED = "listed", "Listed, not yet invited"
     NOT_STARTED = "not_started", "Invited, no response"
-    PARTIAL = "partial", "Partial"
+    PARTIAL = "partial", "Started or partial"
     COMPLETE = "complete", "Complete"
+    BREAK_OFF = "break_off", "Break-off"
+    REFUSED = "refused", "Refused"
     OPTED_OUT = "opted_out", "Opted out"
     COORDINATED = "coordinated", "Coordinated by another member"
     UNDELIVERABLE = "undeliverable", "Undeliverable"
     NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    UNAVAILABLE = "unavailable", "Unavailable for the fieldwork"
+    OTHER = "other", "Other"
+
+
+class DispositionSource(models.TextChoices):
+    RESPONDENT = "respondent", "The respondent pages"
+    SENDER = "sender", "The sender"
+    EVALUATOR = "evaluator", "An evaluator"
+    IMPORT = "import", "An import"
+    CLOSE = "close", "The close of the round"
 
 
 class Member(models.Model):
@@ -195,7 +210,11 @@ class Member(models.Model):
     )
     job_titles = models.JSONField(default=list, blank=True)
     disposition = models.CharField(
-        max_length=20, choices=Disposition.choices, default=Disposition.NOT_STARTED
+        max_length=20, choices=Disposition.choices, default=Disposition.LISTED
+    )
+    disposition_reason = models.CharField(max_length=300, blank=True)
+    coordinated_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="coordinates"
     )
     token_nonce = models.CharField(max_length=32, unique=True)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -263,3 +282,23 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED}
+
+
+class DispositionChange(models.Model):
+    """One change of a member's disposition: what it was, what it became, when, and why."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="disposition_changes")
+    from_disposition = models.CharField(max_length=20, choices=Disposition.choices)
+    to_disposition = models.CharField(max_length=20, choices=Disposition.choices)
+    at = models.DateTimeField()
+    source = models.CharField(max_length=20, choices=DispositionSource.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["member", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.from_disposition} to {self.to_disposition}"

@@ -1,8 +1,21 @@
 """Reads of panels and rounds, computed in the database."""
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 
-from panels.models import Panel, Round, Site
+from panels.models import Member, Panel, Round, Site
+
+# How members are grouped for counts: the field named and the field that orders the groups.
+GROUPINGS = {
+    "site": ("panel__site__name", "panel__site__code"),
+    "cohort": ("panel__site__cohort", "panel__site__cohort"),
+    "org_group": (
+        "organisation_type__analysis_group__name",
+        "organisation_type__analysis_group__position",
+    ),
+}
+GROUP_CHOICES = (*GROUPINGS, "job_title")
+NO_GROUP = "(not given)"
 
 
 def round_list() -> QuerySet[Round]:
@@ -46,3 +59,59 @@ def panel_not_updated(panel: Panel | None) -> bool:
         and carried.refreshed_at is not None
         and (panel.refreshed_at <= carried.refreshed_at)
     )
+
+
+def round_disposition_counts(*, round: Round) -> dict[str, int]:
+    """Return the number of the round's members in each disposition, in one query."""
+    rows = (
+        Member.objects.filter(round=round)
+        .values_list("disposition")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def round_disposition_counts_by(*, round: Round, by: str) -> dict[str, dict[str, int]]:
+    """Return disposition counts per group (site, cohort, org_group or job_title), in
+    one query; a member with several job titles counts under each of them."""
+    if by == "job_title":
+        rows = _job_title_rows(round)
+    elif by in GROUPINGS:
+        field, order = GROUPINGS[by]
+        rows = (
+            Member.objects.filter(round=round)
+            .values_list(field, "disposition")
+            .annotate(n=Count("pk"))
+            .order_by(order, field)
+        )
+    else:
+        raise ValueError(f"Cannot group by {by!r}; choose one of {', '.join(GROUP_CHOICES)}.")
+    groups: dict[str, dict[str, int]] = {}
+    for group, disposition, n in rows:
+        name = _group_name(by, group)
+        counts = groups.setdefault(name, {})
+        counts[disposition] = counts.get(disposition, 0) + n
+    return groups
+
+
+def _group_name(by: str, group) -> str:
+    if group is None or group == "":
+        return NO_GROUP
+    return f"Cohort {group}" if by == "cohort" else str(group)
+
+
+def _job_title_rows(round_: Round) -> list[tuple]:
+    sql = """
+        SELECT title, m.disposition, count(*)
+        FROM panels_member m
+        LEFT JOIN LATERAL jsonb_array_elements_text(
+            CASE WHEN jsonb_typeof(m.job_titles) = 'array' THEN m.job_titles END
+        ) AS t(title) ON true
+        WHERE m.round_id = %s
+        GROUP BY title, m.disposition
+        ORDER BY title NULLS LAST, m.disposition
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_.pk])
+        return cursor.fetchall()

@@ -11,16 +11,26 @@ from django.utils import timezone
 from email_validator import EmailNotValidError, validate_email
 
 from panels import tokens
-from panels.importing import ATTRIBUTE_PREFIX, REQUIRED_COLUMNS, ListFile, ListFileError, read_list
+from panels.importing import (
+    ATTRIBUTE_PREFIX,
+    REQUIRED_COLUMNS,
+    ListFile,
+    ListFileError,
+    normalise_column,
+    read_list,
+)
 from panels.models import (
     Contact,
     Disposition,
+    DispositionChange,
+    DispositionSource,
     ImportJob,
     ImportStatus,
     Member,
     OrganisationType,
     Panel,
     Round,
+    RoundStatus,
     Site,
 )
 from panels.selectors import panel_not_updated
@@ -373,7 +383,12 @@ def _save_members(round_, rows, contacts, panels, report) -> set[int]:
             nonce, digest = tokens.credentials()
             new.append(
                 Member(
-                    round=round_, contact=contact, token_nonce=nonce, token_hash=digest, **values
+                    round=round_,
+                    contact=contact,
+                    token_nonce=nonce,
+                    token_hash=digest,
+                    disposition=_first_disposition(round_),
+                    **values,
                 )
             )
         elif not _changed(member, values):
@@ -385,6 +400,14 @@ def _save_members(round_, rows, contacts, panels, report) -> set[int]:
     Member.objects.bulk_update(changed, MEMBER_FIELDS, batch_size=1000)
     report.members_added, report.members_updated = len(new), len(changed)
     return touched_sites
+
+
+def _first_disposition(round_: Round) -> str:
+    """A member added to a planned round has not been invited; one added during
+    fieldwork reads as invited, as before the sender recorded invitations."""
+    if round_.status == RoundStatus.PLANNED:
+        return Disposition.LISTED
+    return Disposition.NOT_STARTED
 
 
 def panel_import(
@@ -576,53 +599,215 @@ def _carried_members(source: Round, panels: dict[int, Panel]) -> tuple[list[Memb
 
 
 @transaction.atomic
-def member_opt_out(*, member: Member, scope: str) -> Member:
+def member_disposition_set(
+    *,
+    member_id: int,
+    to: str,
+    source: str,
+    only_from: frozenset[str] | None = None,
+    at=None,
+    by=None,
+    reason: str = "",
+    coordinated_by_id: int | None = None,
+) -> bool:
+    """Change a member's disposition and record the change; every change goes through here.
+
+    With ``only_from``, the change is made only when the member's disposition is one of
+    those. Return whether the disposition changed.
+    """
+    member = Member.objects.select_for_update().get(pk=member_id)
+    before = member.disposition
+    if only_from is not None and before not in only_from:
+        return False
+    if before == to and member.disposition_reason == reason:
+        return False
+    member.disposition, member.disposition_reason = to, reason
+    member.coordinated_by_id = coordinated_by_id if to == Disposition.COORDINATED else None
+    member.save(update_fields=["disposition", "disposition_reason", "coordinated_by"])
+    DispositionChange.objects.create(
+        member=member,
+        from_disposition=before,
+        to_disposition=to,
+        at=at or timezone.now(),
+        source=source,
+        by=by,
+        reason=reason,
+    )
+    return True
+
+
+NOT_YET_ANSWERING = frozenset({Disposition.LISTED, Disposition.NOT_STARTED})
+
+
+def member_invited(*, member_id: int, at) -> None:
+    """The sender recorded the member's invitation as sent."""
+    member_disposition_set(
+        member_id=member_id,
+        to=Disposition.NOT_STARTED,
+        source=DispositionSource.SENDER,
+        only_from=frozenset({Disposition.LISTED}),
+        at=at,
+    )
+
+
+def member_undeliverable(*, member_id: int, reason: str) -> None:
+    """The sender met a permanent failure or a bounce; a member who has begun to
+    answer keeps what they have."""
+    member_disposition_set(
+        member_id=member_id,
+        to=Disposition.UNDELIVERABLE,
+        source=DispositionSource.SENDER,
+        only_from=NOT_YET_ANSWERING | {Disposition.UNDELIVERABLE},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def member_opt_out(
+    *, member: Member, scope: str, source: str = DispositionSource.RESPONDENT, by=None
+) -> Member:
     """Record that a member wants no more reminders this round ("reminders") or to leave
-    the study ("study"); return the member."""
+    the study ("study"); return the member. A complete member stays complete."""
     now = timezone.now()
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.opted_out_reminders_at is None:
         member.opted_out_reminders_at = now
     if scope == "study":
         member.opted_out_study_at = member.opted_out_study_at or now
-        if member.disposition != Disposition.COMPLETE:
-            member.disposition = Disposition.OPTED_OUT
         Contact.objects.filter(pk=member.contact_id, left_study_on__isnull=True).update(
             left_study_on=now.date()
         )
-    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at", "disposition"])
+    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at"])
+    if scope == "study" and member.disposition != Disposition.COMPLETE:
+        member_disposition_set(
+            member_id=member.pk, to=Disposition.OPTED_OUT, source=source, at=now, by=by
+        )
+    member.refresh_from_db()
     return member
 
 
 @transaction.atomic
-def member_opt_in(*, member: Member) -> Member:
+def member_opt_in(*, member: Member, by=None) -> Member:
     """Undo a member's opt-out (an evaluator's action); return the member."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.opted_out_study_at:
         Contact.objects.filter(pk=member.contact_id).update(left_study_on=None)
     member.opted_out_reminders_at = member.opted_out_study_at = None
+    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at"])
     if member.disposition == Disposition.OPTED_OUT:
+        opting_out = member.disposition_changes.filter(to_disposition=Disposition.OPTED_OUT)
+        last = opting_out.last()
         started = Member.objects.filter(pk=member.pk, response__isnull=False).exists()
-        member.disposition = Disposition.PARTIAL if started else Disposition.NOT_STARTED
-    member.save(update_fields=["opted_out_reminders_at", "opted_out_study_at", "disposition"])
+        if started:
+            to = Disposition.PARTIAL
+        elif last is not None:
+            to = last.from_disposition
+        else:
+            to = Disposition.NOT_STARTED
+        member_disposition_set(
+            member_id=member.pk, to=to, source=DispositionSource.EVALUATOR, by=by
+        )
+    member.refresh_from_db()
     return member
 
 
-# Fieldwork outcomes
+# Names an outcomes file may use beyond the dispositions' own values.
+OUTCOME_ALIASES = {"no_response": Disposition.NOT_STARTED}
+
+
+@dataclass
+class OutcomesReport:
+    """What an outcomes import did, or every reason it did nothing."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: int = 0
+    changed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return f"Read {self.rows} rows: {self.changed} dispositions changed."
+
+
+@dataclass
+class _Outcome:
+    member_id: int
+    disposition: str
+    reason: str
+    coordinated_by_id: int | None
+
+
+def _parse_outcome(number, values, members, seen, problems) -> _Outcome | None:
+    email = values.get("email", "").strip().lower()
+    before = len(problems)
+    member = members.get(email)
+    if not email:
+        problems.append(RowProblem(number, "email", "The email is missing."))
+    elif member is None:
+        problems.append(RowProblem(number, "email", f"{email} is not a member of this round."))
+    elif email in seen:
+        problems.append(RowProblem(number, "email", f"{email} is also on row {seen[email]}."))
+    else:
+        seen[email] = number
+    raw = normalise_column(values.get("disposition", ""))
+    disposition = OUTCOME_ALIASES.get(raw, raw)
+    if disposition not in Disposition.values:
+        names = ", ".join([*Disposition.values, *OUTCOME_ALIASES])
+        problems.append(
+            RowProblem(number, "disposition", f"Unknown disposition {raw!r}; use one of {names}.")
+        )
+    reason = values.get("reason", "").strip()
+    if disposition == Disposition.NOT_ELIGIBLE and not reason:
+        problems.append(RowProblem(number, "reason", "Say why the member is not eligible."))
+    coordinator = None
+    by_email = values.get("coordinated_by", "").strip().lower()
+    if disposition == Disposition.COORDINATED:
+        coordinator = members.get(by_email)
+        if coordinator is None:
+            problems.append(
+                RowProblem(
+                    number,
+                    "coordinated_by",
+                    "Give the email of the member of this round who answered for them.",
+                )
+            )
+        elif coordinator == member:
+            problems.append(
+                RowProblem(number, "coordinated_by", "A member cannot coordinate for themselves.")
+            )
+    if len(problems) > before:
+        return None
+    return _Outcome(member.pk, disposition, reason, coordinator.pk if coordinator else None)
 
 
 @transaction.atomic
-def member_undeliverable(*, member_id: int, reason: str) -> None:
-    """Record that mail to a member cannot be delivered (a permanent failure or a bounce);
-    a complete response stays complete."""
-    Member.objects.filter(pk=member_id).exclude(disposition=Disposition.COMPLETE).update(
-        disposition=Disposition.UNDELIVERABLE
-    )
-
-
-def member_invited(*, member_id: int, at) -> None:
-    """Record that a member's invitation went out at `at`.
-
-    A member not yet responding already reads "invited, no response", so the disposition
-    stays as it is.
-    """
+def outcomes_import(*, round: Round, list_file: ListFile, user=None) -> OutcomesReport:
+    """Record final dispositions for a round's members from a file, all or nothing."""
+    report = OutcomesReport(rows=len(list_file.rows))
+    missing = [c for c in ("email", "disposition") if c not in list_file.columns]
+    if missing:
+        report.problems.append(RowProblem(1, ", ".join(missing), "Missing column(s)."))
+        return report
+    members = {
+        m.contact.email.lower(): m
+        for m in Member.objects.filter(round=round).select_related("contact")
+    }
+    seen: dict[str, int] = {}
+    outcomes = [
+        _parse_outcome(number, values, members, seen, report.problems)
+        for number, values in list_file.rows
+    ]
+    if report.problems:
+        return report
+    for outcome in outcomes:
+        report.changed += member_disposition_set(
+            member_id=outcome.member_id,
+            to=outcome.disposition,
+            source=DispositionSource.IMPORT,
+            by=user,
+            reason=outcome.reason,
+            coordinated_by_id=outcome.coordinated_by_id,
+        )
+    return report

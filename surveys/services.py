@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from panels.models import Disposition, Member, Round
+from panels.models import Disposition, DispositionSource, Member, Round
+from panels.services import NOT_YET_ANSWERING, member_disposition_set
 from surveys.definitions import definition_of
 from surveys.engine.checks import publish_problems, publish_review
 from surveys.engine.definition import DefinitionError, load_definition
@@ -174,8 +175,11 @@ def response_start(*, member: Member) -> Response:
         member=member, defaults={"version": member.round.version}
     )
     if created:
-        Member.objects.filter(pk=member.pk, disposition=Disposition.NOT_STARTED).update(
-            disposition=Disposition.PARTIAL
+        member_disposition_set(
+            member_id=member.pk,
+            to=Disposition.PARTIAL,
+            source=DispositionSource.RESPONDENT,
+            only_from=NOT_YET_ANSWERING,
         )
     return response
 
@@ -272,7 +276,14 @@ def _apply(current: Response, defn, page_id, walked, action) -> None:
     finished = action == "next" and page_after(walked.pages, defn, page_id) is None
     if finished and current.completed_at is None:
         current.completed_at = timezone.now()
-        Member.objects.filter(pk=current.member_id).update(disposition=Disposition.COMPLETE)
+        refused = walked.ending == "consent"  # a consent not given ends the path there
+        member_disposition_set(
+            member_id=current.member_id,
+            to=Disposition.REFUSED if refused else Disposition.COMPLETE,
+            source=DispositionSource.RESPONDENT,
+            at=current.completed_at,
+            reason="consent not given" if refused else "",
+        )
     current.save()
 
 

@@ -1,0 +1,52 @@
+"""A consent not given in the respondent pages is a refusal, not a complete."""
+
+import re
+
+import pytest
+
+from panels.models import DispositionChange
+from surveys.demo import SEED_DIR, SEED_FILES
+from surveys.engine.textio import parse_text
+from surveys.services import version_publish, version_store
+from tests.conftest import add_member, link_of, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ann(db):
+    """A member of a round whose consent may be left unticked (the author allows it)."""
+    data = parse_text((SEED_DIR / SEED_FILES[0]).read_text(encoding="utf-8"))
+    for page in data["pages"]:
+        for item in page["items"]:
+            if item["type"] == "consent":
+                item["required"] = False
+    version, _ = version_store(data=data)
+    return add_member(make_round("2016 survey", version_publish(version=version)))
+
+
+def _post_intro(client, member, answers):
+    client.get(link_of(member))
+    client.post("/r/start/")
+    page = client.get("/r/page/intro/").content.decode()
+    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    return client.post("/r/page/intro/", {"revision": revision, "action": "next", **answers})
+
+
+def test_a_consent_not_given_ends_the_survey_as_a_refusal(client, ann):
+    response = _post_intro(client, ann, {})
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert ann.disposition == "refused"
+    change = DispositionChange.objects.filter(member=ann).last()
+    assert (change.to_disposition, change.source, change.reason) == (
+        "refused",
+        "respondent",
+        "consent not given",
+    )
+
+
+def test_a_consent_given_goes_on_without_a_refusal(client, ann):
+    _post_intro(client, ann, {"consent": "1"})
+    ann.refresh_from_db()
+    assert ann.disposition == "partial"
