@@ -13,8 +13,8 @@ NOT_REMINDED = (
     Disposition.NOT_ELIGIBLE,
     Disposition.COORDINATED,
     Disposition.UNDELIVERABLE,
-    # Not every branch has "refused" yet; a value no member holds excludes nothing.
-    getattr(Disposition, "REFUSED", "refused"),
+    Disposition.REFUSED,
+    Disposition.UNAVAILABLE,
 )
 
 
