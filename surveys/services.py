@@ -274,8 +274,8 @@ def _apply(current: Response, defn, page_id, walked, action) -> None:
     current.revision += 1
     current.page_revisions = {**current.page_revisions, page_id: current.revision}
     finished = action == "next" and page_after(walked.pages, defn, page_id) is None
-    if finished and current.completed_at is None:
-        current.completed_at = timezone.now()
+    if finished:
+        current.completed_at = current.completed_at or timezone.now()
         refused = walked.ending == "consent"  # a consent not given ends the path there
         member_disposition_set(
             member_id=current.member_id,

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from panels.models import Round, Site
+from panels.selectors import round_disposition_counts_by
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,58 @@ def test_the_2020_rounds_started_and_analysed_counts(tmp_path, capsys):
     assert counts["complete"] + counts["break_off"] == 70
     assert counts["complete"] == 58
     assert round(report["rates"]["study_frame"] * 100, 1) == 13.6  # seeds-requirements O7
+
+
+# seeds-requirements 4.2 and 4.3 (003 Tables 3.1 to 3.3): respondents per site, in the
+# sites' code order, and per organisation group, for 2016 to 2020.
+RESPONDENTS_PER_SITE = {
+    2016: [1, 3, 3, 3, 5, 4, 7, 3, 3, 4, 5, 5, 4, 6, 9, 2, 3, 3, 6, 3, 1, 1, 7, 4, 3],
+    2017: [0, 2, 3, 5, 4, 1, 7, 3, 4, 5, 17, 6, 1, 14, 3, 4, 3, 1, 4, 2, 2, 3, 5, 4, 2],
+    2018: [2, 5, 0, 5, 4, 0, 7, 5, 4, 3, 4, 6, 1, 4, 6, 2, 3, 2, 6, 1, 1, 3, 5, 2, 4],
+    2019: [0, 7, 0, 4, 4, 3, 5, 1, 3, 2, 1, 7, 0, 5, 3, 2, 2, 1, 4, 1, 1, 1, 5, 2, 3],
+    2020: [1, 1, 1, 6, 2, 5, 4, 1, 3, 6, 1, 4, 0, 3, 3, 3, 2, 1, 2, 0, 0, 2, 3, 2, 2],
+}
+COHORT_TOTALS = {2016: (61, 37), 2017: (62, 43), 2018: (54, 31), 2019: (46, 21), 2020: (35, 23)}
+# organisation group: (an organisation type code in it, respondents 2016 to 2020)
+ORG_GROUPS = {
+    "CCG": ("1", [26, 22, 27, 10, 14]),
+    "Local Authority": ("2", [24, 33, 22, 23, 11]),
+    "NHS provider": ("6", [23, 22, 24, 18, 27]),
+    "Other": ("10", [25, 28, 12, 16, 6]),
+}
+
+
+def _load_round(tmp_path, year, sites):
+    """A list with each site's respondents and one more member who did not respond."""
+    name = f"{year} survey"
+    Round.objects.create(name=name, year=year)
+    index = year - 2016
+    org_codes = [code for code, totals in ORG_GROUPS.values() for _ in range(totals[index])]
+    contacts, outcomes, answered = [], [], 0
+    for site, n in zip(sites, RESPONDENTS_PER_SITE[year], strict=True):
+        for k in range(n + 1):
+            email = f"y{year}.{len(contacts)}@example.org"
+            code = org_codes[answered] if k < n else "13"
+            answered += k < n
+            contacts.append(("Pat", f"M{len(contacts)}", email, site, "An organisation", code))
+            outcomes.append((email, "complete" if k < n else "no_response"))
+    header = ("first_name", "last_name", "email", "site", "organisation", "organisation_type")
+    call_command("import_panel", _write(tmp_path / f"{year}.csv", header, contacts), round=name)
+    outcome_file = _write(tmp_path / f"{year}-o.csv", ("email", "disposition"), outcomes)
+    call_command("import_outcomes", outcome_file, round=name)
+    return Round.objects.get(name=name)
+
+
+@pytest.mark.parametrize("year", sorted(RESPONDENTS_PER_SITE))
+def test_respondents_per_site_cohort_and_group_of_each_round(tmp_path, year, capsys):
+    sites = list(Site.objects.order_by("code").values_list("name", flat=True))
+    round_ = _load_round(tmp_path, year, sites)
+    by_site = round_disposition_counts_by(round=round_, by="site")
+    assert [by_site[s].get("complete", 0) for s in sites] == RESPONDENTS_PER_SITE[year]
+    by_cohort = round_disposition_counts_by(round=round_, by="cohort")
+    cohorts = tuple(by_cohort[f"Cohort {c}"]["complete"] for c in (1, 2))
+    assert cohorts == COHORT_TOTALS[year]
+    by_group = round_disposition_counts_by(round=round_, by="org_group")
+    index = year - 2016
+    for group, (_, totals) in ORG_GROUPS.items():
+        assert by_group[group].get("complete", 0) == totals[index], group

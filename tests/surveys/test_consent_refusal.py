@@ -50,3 +50,10 @@ def test_a_consent_given_goes_on_without_a_refusal(client, ann):
     _post_intro(client, ann, {"consent": "1"})
     ann.refresh_from_db()
     assert ann.disposition == "partial"
+
+
+def test_the_respondent_is_told_they_chose_not_to_take_part(client, ann):
+    _post_intro(client, ann, {})
+    page = client.get("/r/").content.decode()
+    assert "you chose not to take part" in page
+    assert "your answers are complete" not in page
