@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from config.views import healthz
+from config.views import favicon, healthz
 from surveys.views_respondent import email_opt_out, email_opt_out_confirm
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="panels:round_list"), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@
 import logging
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
 
 
 @never_cache
@@ -37,4 +40,12 @@ def locked_out(request, original_response, credentials):
     response = render(request, "registration/locked_out.html", context, status=429)
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+@require_GET
+def favicon(request):
+    """Serve /favicon.ico, which browsers ask for on every site whatever the page says."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
     return response

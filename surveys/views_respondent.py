@@ -364,22 +364,23 @@ def saved(request, member):
 @require_http_methods(["GET", "POST"])
 @respondent_view
 def opt_out(request, member):
-    return _opt_out(request, member)
+    return _opt_out(request, member, back=reverse("surveys:resume"))
 
 
-def _opt_out(request, member, action=None):
+def _opt_out(request, member, back=None):
+    """The opt-out form; `back` leads to the survey (only where the session opens it)."""
     form = OptOutForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         member = panel_services.member_opt_out(member=member, scope=form.cleaned_data["scope"])
         return render(
             request,
             "surveys/respondent/opted_out.html",
-            {"round": member.round, "scope": form.cleaned_data["scope"]},
+            {"round": member.round, "scope": form.cleaned_data["scope"], "back": back},
         )
     return render(
         request,
         "surveys/respondent/opt_out.html",
-        {"round": member.round, "form": form, "action": action},
+        {"round": member.round, "form": form, "back": back},
     )
 
 

@@ -30,9 +30,12 @@ TEXT_MAX_LENGTH = {"text": 1000, "longtext": 20000}
 OTHER_MAX_LENGTH = 500
 HIDDEN_MAX_LENGTH = 1000
 EMAIL = re.compile(r"^[^@\s,;<>()\"]+@[^@\s,;<>()\"]+\.[^@\s,;<>()\".]{2,}$")
-NUMBER = re.compile(r"^-?(\d{1,15}(\.\d{0,12})?|\.\d{1,12})$")
+# Numbers are written with the digits 0-9 only: a full-width or other script's digit is
+# refused with the usual message rather than read as a number (re.ASCII, isascii below).
+NUMBER = re.compile(r"^-?(\d{1,15}(\.\d{0,12})?|\.\d{1,12})$", re.ASCII)
 
 CHOOSE_OFFERED = "Please choose one of the options shown."
+ONE_VALUE = "Please give one answer here."
 WHOLE_NUMBER = "Please enter a whole number."
 
 
@@ -47,13 +50,24 @@ class Reading:
 # --- raw access -----------------------------------------------------------
 
 
+class RepeatedField(ValueError):
+    """A field that takes one value was submitted with several (never by the page)."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
 def one(data: Data, name: str) -> str:
-    """Return the last submitted value of a field, stripped ("" if absent)."""
+    """Return the submitted value of a field, stripped ("" if absent); raise
+    RepeatedField when it came more than once, rather than let one of them win."""
     raw = data.get(name)
     if isinstance(raw, str):
         value = raw
     elif raw:
-        value = str(raw[-1])
+        if len(raw) > 1:
+            raise RepeatedField(name)
+        value = str(raw[0])
     else:
         value = ""
     return value.replace("\r\n", "\n").strip()
@@ -68,6 +82,8 @@ def many(data: Data, name: str) -> list[str]:
 
 def _code(text: str, item: Item) -> int | None:
     """Return the option code ``text`` names if the item offers it, else None."""
+    if not text.isascii():
+        return None
     try:
         code = int(text)
     except ValueError:
@@ -254,7 +270,7 @@ def _whole(text: str) -> int | None:
     """Return a blank as 0, digits as their number, anything else as None."""
     if not text:
         return 0
-    return int(text) if text.isdecimal() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 10 else None
 
 
 def _read_ranked(item: Item, data: Data) -> Reading:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .expressions import holds, is_answered
-from .fields import READERS, Data, first_field
+from .fields import ONE_VALUE, READERS, Data, RepeatedField, first_field
 from .model import Definition, Item, Page
 from .routing import with_visible_options
 
@@ -67,7 +67,11 @@ def validate_page(
 
 def _validate_item(item: Item, data: Data, member: Mapping[str, Any], result: PageResult) -> None:
     """Read one shown item into ``result``, adding required errors."""
-    reading = READERS[item.type](item, data)
+    try:
+        reading = READERS[item.type](item, data)
+    except RepeatedField as repeated:
+        result.errors[repeated.name] = ONE_VALUE
+        return
     result.answers.update(reading.values)
     result.errors.update(reading.errors)
     targets = item.rows if item.type == "grid" else (item,)

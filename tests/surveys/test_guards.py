@@ -136,3 +136,23 @@ def test_an_opt_out_token_depends_on_the_token_key(ann):
     assert Client().get(url).status_code == 303
     with override_settings(TOKEN_KEY="another key"):
         assert Client().get(url).status_code == 404
+
+
+def test_the_opt_out_page_of_the_survey_leads_back_to_it(client, ann):
+    client.get(link_of(ann))
+    page = client.get("/r/opt-out/").content.decode()
+    assert '<a href="/r/continue/">Back to the survey</a>' in page
+    assert client.get("/r/continue/").status_code == 302
+    done = client.post("/r/opt-out/", {"scope": "reminders"}).content.decode()
+    assert "Back to the survey" in done
+    # The email's opt-out session opens no survey, so its page offers no way there.
+    other = Client()
+    other.get(_optout_url(ann))
+    assert "Back to the survey" not in other.get("/o/").content.decode()
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert response.content.startswith(b"\x00\x00\x01\x00")

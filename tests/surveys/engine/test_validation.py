@@ -277,10 +277,6 @@ def test_it_accepts_plain_strings_as_well_as_lists_of_values():
     assert result.answers == {"org": 14, "org.other.14": "Charity"}
 
 
-def test_it_takes_the_last_value_of_a_field_submitted_twice():
-    assert submit(item("text"), {"q": ["first", "second"]}).answers == {"q": "second"}
-
-
 def test_it_validates_every_item_of_a_page_at_once():
     defn = build(page("p", text("a", required=True), single("b", required=True), multi("c", max=1)))
     result = validate_page(defn, "p", {"c": ["1", "2"]}, {}, MEMBER)
@@ -303,3 +299,46 @@ def test_it_refuses_an_absurdly_long_number_politely():
 def test_it_writes_limits_as_a_person_would():
     result = submit(item("number", min=0, max=1000000), {"q": ["-1"]})
     assert result.errors == {"q": "Please enter a number from 0 to 1000000."}
+
+
+ONE_ANSWER = "Please give one answer here."
+
+
+@pytest.mark.parametrize(
+    ("item_dict", "data", "field"),
+    [
+        (OTHER_SINGLE, {"org": ["1", "14"]}, "org"),
+        (item("number"), {"q": ["12", "99"]}, "q"),
+        (item("text"), {"q": ["mine", "theirs"]}, "q"),
+        (item("duration"), {"q.years": ["1", "9"], "q.months": ["2"]}, "q.years"),
+    ],
+)
+def test_a_second_value_of_a_single_valued_field_is_refused(item_dict, data, field):
+    result = submit(item_dict, data)
+    assert result.errors == {field: ONE_ANSWER}
+    assert result.answers == {}
+
+
+def test_a_multi_choice_still_takes_several_values():
+    result = submit(JOBS, {"job": ["1", "2"]})
+    assert result.errors == {} and result.answers == {"job": [1, 2]}
+
+
+@pytest.mark.parametrize(
+    ("item_dict", "data", "field", "message"),
+    [
+        (item("number"), {"q": ["１２"]}, "q", "Please enter a number, such as 12."),
+        (item("number"), {"q": ["١٢"]}, "q", "Please enter a number, such as 12."),
+        (OTHER_SINGLE, {"org": ["１"]}, "org", "Please choose one of the options shown."),
+        (
+            item("duration"),
+            {"q.years": ["２"], "q.months": ["0"]},
+            "q.years",
+            "Please enter the years as a whole number.",
+        ),
+    ],
+)
+def test_digits_other_than_0_to_9_are_not_read_as_numbers(item_dict, data, field, message):
+    result = submit(item_dict, data)
+    assert result.errors == {field: message}
+    assert result.answers == {}
