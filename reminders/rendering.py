@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
 
+from panels.tokens import optout_token_for, token_for
+
 FIELD_PATTERN = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
 
@@ -27,17 +29,12 @@ class MergeField:
 
 def personal_url(member) -> str:
     """Return the member's personal link."""
-    from panels.tokens import token_for
-
     return f"{settings.SITE_URL}/r/{token_for(member.token_nonce)}/"
 
 
 def optout_url(member) -> str:
     """Return the member's opt-out link (also the List-Unsubscribe target)."""
-    from panels import tokens
-
-    derive = getattr(tokens, "optout_token_for", tokens.token_for)
-    return settings.SITE_URL + reverse("email_opt_out", args=[derive(member.token_nonce)])
+    return settings.SITE_URL + reverse("email_opt_out", args=[optout_token_for(member.token_nonce)])
 
 
 def study_contact(round_) -> str:

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 NAMESPACES = ("panels", "surveys_admin")
 
 
-def _evaluator_urls(round_pk, version_pk):
+def _evaluator_urls(values: dict[str, dict]):
+    """Return every page of the evaluator namespaces, its parameters filled from values."""
     urls = []
     for entry in get_resolver().url_patterns:
         namespace = getattr(entry, "namespace", None)
@@ -19,16 +20,24 @@ def _evaluator_urls(round_pk, version_pk):
             assert isinstance(pattern, URLPattern)
             if getattr(pattern.callback, "view_class", None) is RedirectView:
                 continue  # a bare redirect to another evaluator page shows nothing
-            args = []
-            if "<int:pk>" in str(pattern.pattern):
-                args = [round_pk if namespace == "panels" else version_pk]
-            urls.append(reverse(f"{namespace}:{pattern.name}", args=args))
+            names = pattern.pattern.converters
+            kwargs = {name: values[namespace][name] for name in names}
+            urls.append(reverse(f"{namespace}:{pattern.name}", kwargs=kwargs))
     return urls
 
 
 def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, seed_versions):
+    from panels.models import ImportJob
+
     client.force_login(alice)
-    urls = _evaluator_urls(round_2016.pk, seed_versions[0].pk)
+    version = seed_versions[0]
+    job = ImportJob.objects.create(round=round_2016, file_name="list.csv")
+    urls = _evaluator_urls(
+        {
+            "panels": {"pk": round_2016.pk, "job": job.pk},
+            "surveys_admin": {"pk": version.pk, "page_id": version.definition["pages"][0]["id"]},
+        }
+    )
     assert len(urls) >= 12
     for url in urls:
         response = client.get(url)

@@ -290,10 +290,12 @@ def test_opting_out_from_a_page_asks_first_then_records_it(client, ann):
     assert "Take me off the study" in form.content.decode()
     ann.refresh_from_db()
     assert ann.opted_out_study_at is None
-    client.post("/r/opt-out/", {"scope": "study"})
+    done = client.post("/r/opt-out/", {"scope": "study"}).content.decode()
     ann.refresh_from_db()
     assert ann.opted_out_study_at is not None and ann.disposition == "opted_out"
     assert ann.contact.left_study_on is not None
+    # The study contact is named once, as a sentence: not "the research team: the research..."
+    assert "please contact the research team at survey@example.org." in done
 
 
 def test_opting_out_of_reminders_keeps_the_member_in_the_round(client, ann):

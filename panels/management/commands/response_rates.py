@@ -4,6 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from panels import rates
+from panels.cells import spreadsheet_row
 from panels.models import Round
 from panels.selectors import GROUP_CHOICES, round_disposition_counts, round_disposition_counts_by
 
@@ -86,7 +87,7 @@ class _Lines:
 
 def _csv(report: dict) -> str:
     out = _Lines()
-    csv.writer(out, lineterminator="\n").writerows(_rows(report))
+    csv.writer(out, lineterminator="\n").writerows(map(spreadsheet_row, _rows(report)))
     return "".join(out.lines).rstrip("\n")
 
 
