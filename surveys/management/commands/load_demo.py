@@ -66,6 +66,10 @@ class Command(BaseCommand):
         report = panel_import(round=round_, list_file=demo_list(names))
         if not report.ok:
             raise RuntimeError(f"Demo list rejected: {report.problems[:3]}")
+        # Imported here: reminders builds on surveys, not the other way round.
+        from reminders.demo import load_demo_schedule
+
+        load_demo_schedule(round=round_)
         self.stdout.write(f"Demo round '{round_}' loaded with {report.members_added} members.")
 
     def _print_links(self):
