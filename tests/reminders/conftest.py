@@ -106,11 +106,11 @@ def _test_database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _purge_broker():
+def _purge_broker(queue):
     import redis
 
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.delete(queue, "unacked", "unacked_index", "unacked_mutex")
 
 
 class Workers:
@@ -163,14 +163,21 @@ class Workers:
 
 
 @pytest.fixture(scope="module")
-def workers(django_db_setup, django_db_blocker, sink, tmp_path_factory):
+def workers(django_db_setup, django_db_blocker, sink, tmp_path_factory, worker_id):
     if connection.vendor != "postgresql":
         pytest.skip("The delivery tests need PostgreSQL (DATABASE_URL).")
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         pytest.skip("The delivery tests need Redis as the broker (CELERY_BROKER_URL).")
-    _purge_broker()
+    from config.celery import app
+
+    # A queue of this test process's own: another process's workers (pytest -n) point at
+    # another test database and must never take these tasks.
+    queue = f"test-reminders-{worker_id}"
+    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
+    _purge_broker(queue)
     env = {
         **os.environ,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DATABASE_URL": _test_database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
         "EMAIL_RATE_PER_MINUTE": "1000000",
@@ -184,7 +191,8 @@ def workers(django_db_setup, django_db_blocker, sink, tmp_path_factory):
     pool.start()
     yield pool
     pool.stop_all()
-    _purge_broker()
+    _purge_broker(queue)
+    app.conf.task_default_queue = default_queue
 
 
 def wait_for(condition, timeout=30.0, interval=0.1):
