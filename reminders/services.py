@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.mail import get_connection
 from django.db import connection as db
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.utils import timezone
 
 from panels import services as panel_services
@@ -61,14 +61,12 @@ def retry_delay(attempts: int) -> timedelta:
 # Putting a message's audience in the outbox
 
 
-def _insert_audience(message: Message, *, include_added: bool) -> int:
-    """Insert one queued row per member of the audience not yet in the outbox, in one
+def _insert_rows(message: Message, members, *, status: str, reason) -> int:
+    """Insert an outbox row of the message for each of the members not yet in the outbox,
+    with the given status and reason (a value or an expression over the member), in one
     statement; return how many were inserted."""
     select, params = (
-        audience(message=message, include_added=include_added)
-        .order_by()
-        .values("id")
-        .query.sql_with_params()
+        members.annotate(why=reason).order_by().values("id", "why").query.sql_with_params()
     )
     table = OutboxEntry._meta.db_table
     now = timezone.now()
@@ -76,13 +74,22 @@ def _insert_audience(message: Message, *, include_added: bool) -> int:
     sql = (
         f"INSERT INTO {table} (message_id, member_id, status, reason, detail, attempts, "  # noqa: S608
         "claimed_by, message_id_header, smtp_reply, queued_at, updated_at) "
-        f"SELECT %s, audience.id, %s, '', '', 0, '', '', '', %s, %s FROM ({select}) audience "
+        f"SELECT %s, picked.id, %s, picked.why, '', 0, '', '', '', %s, %s FROM ({select}) picked "
         # WHERE true: SQLite would otherwise read ON CONFLICT as a join's ON.
         "WHERE true ON CONFLICT (message_id, member_id) DO NOTHING"
     )
     with db.cursor() as cursor:
-        cursor.execute(sql, [message.pk, OutboxStatus.QUEUED, now, now, *params])
+        cursor.execute(sql, [message.pk, status, now, now, *params])
         return cursor.rowcount
+
+
+def _insert_audience(message: Message, *, include_added: bool) -> int:
+    """Insert one queued row per member of the audience not yet in the outbox; return how
+    many were inserted."""
+    members = audience(message=message, include_added=include_added)
+    return _insert_rows(
+        message, members, status=OutboxStatus.QUEUED, reason=Value("", output_field=CharField())
+    )
 
 
 def _insert_left_out(message: Message) -> int:
@@ -90,23 +97,9 @@ def _insert_left_out(message: Message) -> int:
     of the message when it starts, so each member's timeline says why; return how many."""
     members = Member.objects.filter(round_id=message.round_id, added_at__lte=message.started_at)
     left_out = members.exclude(pk__in=audience(message=message).values("pk"))
-    select, params = (
-        left_out.annotate(why=suppression_reason_sql())
-        .order_by()
-        .values("id", "why")
-        .query.sql_with_params()
+    return _insert_rows(
+        message, left_out, status=OutboxStatus.SUPPRESSED, reason=suppression_reason_sql()
     )
-    table = OutboxEntry._meta.db_table
-    now = timezone.now()
-    sql = (
-        f"INSERT INTO {table} (message_id, member_id, status, reason, detail, attempts, "  # noqa: S608
-        "claimed_by, message_id_header, smtp_reply, queued_at, updated_at) "
-        f"SELECT %s, left_out.id, %s, left_out.why, '', 0, '', '', '', %s, %s "
-        f"FROM ({select}) left_out WHERE true ON CONFLICT (message_id, member_id) DO NOTHING"
-    )
-    with db.cursor() as cursor:
-        cursor.execute(sql, [message.pk, OutboxStatus.SUPPRESSED, now, now, *params])
-        return cursor.rowcount
 
 
 @transaction.atomic

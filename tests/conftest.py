@@ -107,6 +107,22 @@ def add_member(round_, site_name="Barnsley", email="ann.ashworth@example.org", *
     return Member.objects.get(round=round_, contact__email=email)
 
 
+def optional_consent_member():
+    """Return a member of a round on the 2016 questionnaire with its consent made optional,
+    so that a respondent can leave it unticked."""
+    from surveys.demo import SEED_DIR, SEED_FILES
+    from surveys.engine.textio import parse_text
+    from surveys.services import version_publish, version_store
+
+    data = parse_text((SEED_DIR / SEED_FILES[0]).read_text(encoding="utf-8"))
+    for page in data["pages"]:
+        for item in page["items"]:
+            if item["type"] == "consent":
+                item["required"] = False
+    version, _ = version_store(data=data)
+    return add_member(make_round("2016 survey", version_publish(version=version)))
+
+
 def link_of(member) -> str:
     from panels.tokens import token_for
 

@@ -4,11 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from panels.models import Member
-from surveys.demo import SEED_DIR, SEED_FILES
-from surveys.engine.textio import parse_text
-from surveys.services import version_publish, version_store
 from tests.browser.respondent import next_page, open_link, start
-from tests.conftest import add_member, make_round
+from tests.conftest import optional_consent_member
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,13 +15,8 @@ pytestmark = [
 
 @pytest.fixture
 def member(db):
-    data = parse_text((SEED_DIR / SEED_FILES[0]).read_text(encoding="utf-8"))
-    for page in data["pages"]:
-        for item in page["items"]:
-            if item["type"] == "consent":
-                item["required"] = False
-    version, _ = version_store(data=data)
-    return add_member(make_round("2016 survey", version_publish(version=version)))
+    """A member of a round whose consent may be left unticked (the author allows it)."""
+    return optional_consent_member()
 
 
 def test_a_consent_refused_in_the_browser_ends_with_a_refusal(server, new_page, member):

@@ -5,10 +5,7 @@ import re
 import pytest
 
 from panels.models import DispositionChange
-from surveys.demo import SEED_DIR, SEED_FILES
-from surveys.engine.textio import parse_text
-from surveys.services import version_publish, version_store
-from tests.conftest import add_member, link_of, make_round
+from tests.conftest import link_of, optional_consent_member
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ann(db):
     """A member of a round whose consent may be left unticked (the author allows it)."""
-    data = parse_text((SEED_DIR / SEED_FILES[0]).read_text(encoding="utf-8"))
-    for page in data["pages"]:
-        for item in page["items"]:
-            if item["type"] == "consent":
-                item["required"] = False
-    version, _ = version_store(data=data)
-    return add_member(make_round("2016 survey", version_publish(version=version)))
+    return optional_consent_member()
 
 
 def _post_intro(client, member, answers):
