@@ -129,8 +129,8 @@ def populate(count: int, page: str = PAGE):
     from surveys.definitions import definition_of
     from surveys.demo import load_seed_questionnaires
     from surveys.models import Response
+    from surveys.respondent.views import SESSION_KEY
     from surveys.selectors import member_attributes
-    from surveys.views_respondent import SESSION_KEY
     from tests.conftest import make_round
 
     version = load_seed_questionnaires()[1]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.views import favicon, healthz
-from surveys.views_respondent import email_opt_out, email_opt_out_confirm
+from surveys.respondent.views import email_opt_out, email_opt_out_confirm
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="panels:round_list"), name="home"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("panels/", include("panels.urls")),
     path("questionnaires/", include("surveys.urls")),
-    path("r/", include("surveys.urls_respondent")),
+    path("r/", include("surveys.respondent.urls")),
     path("o/", email_opt_out_confirm, name="email_opt_out_confirm"),
     path("o/<str:token>/", email_opt_out, name="email_opt_out"),
 ]

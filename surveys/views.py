@@ -14,7 +14,7 @@ from surveys.engine.paths import trend_items_lost
 from surveys.engine.routing import walk, walked_items
 from surveys.forms import DefinitionUploadForm, DiffForm, DraftReplaceForm
 from surveys.models import Questionnaire, Version
-from surveys.respondent_forms import page_form
+from surveys.respondent.page_forms import page_form
 
 
 @evaluator_required

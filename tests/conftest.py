@@ -12,10 +12,10 @@ def _fresh_cache():
     versions cached per process (a rolled-back test database reuses their ids)."""
     from django.core.cache import cache
 
-    from surveys import views_respondent
+    from surveys.respondent import views as respondent_views
 
     cache.clear()
-    views_respondent._PUBLISHED.clear()
+    respondent_views._PUBLISHED.clear()
 
 
 def _user(django_user_model, username, group=None, **extra):

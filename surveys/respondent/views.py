@@ -21,9 +21,9 @@ from panels.tokens import hash_token, optout_nonce, well_formed
 from surveys import ratelimit, services
 from surveys.definitions import TamperedVersion, definition_of
 from surveys.engine.routing import path, walk, walked_items
-from surveys.forms_respondent import OptOutForm
 from surveys.models import Response, Version
-from surveys.respondent_forms import error_anchor, page_form
+from surveys.respondent.forms import OptOutForm
+from surveys.respondent.page_forms import error_anchor, page_form
 from surveys.selectors import member_attributes
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys import views_respondent as views
+from surveys.respondent import views
 
 app_name = "surveys"
 urlpatterns = [

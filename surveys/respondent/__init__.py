@@ -1,0 +1,1 @@
+"""The respondent side: personal links, questionnaire pages and opt-out."""
