@@ -8,7 +8,7 @@ anyone out: mail scanners open every link.
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -20,10 +20,12 @@ from panels.models import Member, RoundStatus
 from panels.tokens import hash_token, optout_nonce, well_formed
 from surveys import ratelimit, services
 from surveys.definitions import TamperedVersion, definition_of
-from surveys.engine.routing import path, walk, walked_items
+from surveys.engine.routing import path, walk, walked_items, with_visible_options
+from surveys.engine.validation import validate_page
 from surveys.models import Response, Version
 from surveys.respondent.forms import OptOutForm
 from surveys.respondent.page_forms import error_anchor, page_form
+from surveys.respondent.submissions import choose_typed_others, follow_ups, owner
 from surveys.selectors import member_attributes
 
 logger = logging.getLogger(__name__)
@@ -246,8 +248,10 @@ def page(request, member, page_id):
     walked = _walk(response, attrs)
     if not services.page_reachable(walked.pages, response.pages_done, page_id):
         return redirect("surveys:resume")
+    notice = _notice(request, page_id)
+    added = notice.get("codes", []) if notice else []
     return _show(
-        request, member, response, page_id, attrs, walked=walked, notice=_notice(request, page_id)
+        request, member, response, page_id, attrs, walked=walked, notice=notice, added=added
     )
 
 
@@ -271,54 +275,91 @@ def _show(
     data=None,
     errors=None,
     notice=None,
+    added=(),
     status=200,
 ):
-    """Render a page; `answers` (default: the stored ones) decide what it shows."""
+    """Render a page; `answers` (default: the stored ones) decide what it shows.
+
+    The page's questions that an answer on it can bring up are drawn too, hidden, for the
+    page's script to show as soon as the routing says so.
+    """
     defn = definition_of(response.version)
     answers = response.answers if answers is None else answers
     walked = walked or walk(defn, answers, attrs)
     items = walked_items(defn, page_id, walked, attrs)
-    form = page_form(defn, items, answers, attrs, data=data, errors=errors)
+    shown = [item.code for item in items]
+    may_change = follow_ups(defn, page_id)
+    hidden = may_change.difference(shown)
+    if hidden:
+        items = _with_hidden(defn, page_id, walked, attrs, items, hidden)
+    form = page_form(
+        defn, items, answers, attrs, data=data, errors=errors, hidden=hidden, added=added
+    )
     context = _page_context(member, response, walked, answers, attrs, page_id, form, notice)
-    context["shown"] = [item.code for item in items]
+    context["shown"], context["follow_ups"] = shown, sorted(may_change)
     return render(request, "surveys/respondent/page.html", context, status=status)
+
+
+def _with_hidden(defn, page_id, walked, attrs, items, hidden) -> list:
+    """Return the page's items in order: those shown, and those in `hidden`."""
+    shown = {item.code: item for item in items}
+    return [
+        shown.get(item.code) or with_visible_options(item, walked.kept, attrs)
+        for item in defn.page(page_id).items
+        if item.code in shown or item.code in hidden
+    ]
+
+
+@require_POST
+@respondent_view
+def page_shown(request, member, page_id):
+    """Return which questions of the page the routing shows with the answers as posted.
+
+    Saves nothing: the page's script asks as the answers change, and the page's save
+    decides again.
+    """
+    response = _response(member)
+    defn = response and definition_of(response.version)
+    if defn is None or page_id not in defn.pages_by_id:
+        return JsonResponse({"shown": []}, status=404)
+    attrs = member_attributes(member)
+    data = {key: request.POST.getlist(key) for key in request.POST}
+    answers = validate_page(defn, page_id, data, response.answers, attrs).answers
+    items = walked_items(defn, page_id, walk(defn, answers, attrs), attrs)
+    return JsonResponse({"shown": [item.code for item in items]})
 
 
 def _submit(request, member, response, page_id, attrs):
     action = request.POST.get("action", "next")
     if action not in {"next", "back", "later"}:
         action = "next"
-    try:
-        revision = int(request.POST.get("revision", "-1"))
-    except ValueError:
-        revision = -1
     if request.POST.get("response", str(response.pk)) != str(response.pk):
         # A page of another personal link, opened before a later link took this browser:
         # nothing is saved, and the respondent goes on where the later link's survey stands.
         request.session[NOTICE_KEY] = {"kind": "other_link"}
         return redirect("surveys:resume")
-    data = {key: request.POST.getlist(key) for key in request.POST}
     shown = set(request.POST.getlist("shown")) if "shown" in request.POST else None
-    try:
-        outcome = services.response_save_page(
-            response=response,
-            page_id=page_id,
-            data=data,
-            revision=revision,
-            action=action,
-            shown=shown,
+    defn = definition_of(response.version)
+    if page_id not in defn.pages_by_id:
+        return redirect("surveys:resume")
+    posted = {key: request.POST.getlist(key) for key in request.POST}
+    data, typed = choose_typed_others(_posted_items(defn, page_id, shown), posted)
+    if typed:  # text typed for an option not chosen: say so, save nothing
+        return _show(
+            request, member, response, page_id, attrs, data=_query(data), errors=typed, status=422
         )
+    try:
+        outcome = _save(request, response, page_id, data, action, shown, attrs)
     except services.PageNotReachable:
         return redirect("surveys:resume")
     except services.StaleAnswers:
         response.refresh_from_db()
         notice = {"kind": "conflict"}
         return _show(request, member, response, page_id, attrs, notice=notice, status=409)
-    if outcome.errors:
-        return _show_errors(request, member, outcome, page_id, attrs)
+    if outcome.errors or (outcome.revealed and not outcome.saved):
+        return _show_errors(request, member, outcome, page_id, attrs, _query(data))
     if outcome.revealed:
-        notice = {"kind": "revealed", "page": page_id, "count": len(outcome.revealed)}
-        request.session[NOTICE_KEY] = notice
+        request.session[NOTICE_KEY] = _revealed_notice(outcome, page_id)
         return redirect("surveys:page", page_id=page_id)
     if action == "later":
         return redirect("surveys:saved")
@@ -327,8 +368,72 @@ def _submit(request, member, response, page_id, attrs):
     return redirect("surveys:page", page_id=outcome.go_to)
 
 
-def _show_errors(request, member, outcome, page_id, attrs):
+def _query(data: dict) -> QueryDict:
+    """Return posted data as the form binds it (several values to a name)."""
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+def _posted_items(defn, page_id: str, shown) -> list:
+    """Return the page's items the respondent was shown (all of them if not said)."""
+    items = defn.page(page_id).items
+    return list(items) if shown is None else [item for item in items if item.code in shown]
+
+
+def _save(request, response, page_id, data, action, shown, attrs) -> services.PageOutcome:
+    """Save the page; questions the answers bring up are never errors, whatever they need.
+
+    Where the only errors are of questions the respondent has not seen yet, what is valid
+    is kept (as "Save and finish later" does) and the page is shown again with them.
+    """
+    revision = _revision(request)
+    save_page = services.response_save_page
+    outcome = save_page(
+        response=response, page_id=page_id, data=data, revision=revision, action=action, shown=shown
+    )
+    if not outcome.errors or shown is None or action != "next":
+        return outcome
+    defn = definition_of(response.version)
+    items = walked_items(defn, page_id, outcome.walked, attrs)
+    added = [item.code for item in items if item.code not in shown]
+    if not added:
+        return outcome
+    outcome.errors = {
+        name: message for name, message in outcome.errors.items() if owner(name, items) not in added
+    }
+    if not outcome.errors and not outcome.response.completed_at:
+        answers, walked = outcome.answers, outcome.walked
+        outcome = save_page(
+            response=response, page_id=page_id, data=data, revision=revision, action="later"
+        )
+        outcome.answers, outcome.walked = answers, walked
+    outcome.revealed = added
+    return outcome
+
+
+def _revision(request) -> int:
+    try:
+        return int(request.POST.get("revision", "-1"))
+    except ValueError:
+        return -1
+
+
+def _revealed_notice(outcome, page_id: str) -> dict:
+    """Return the notice of questions the answers brought up on the page."""
+    return {
+        "kind": "revealed",
+        "page": page_id,
+        "count": len(outcome.revealed),
+        "codes": outcome.revealed,
+        "saved": outcome.saved,
+    }
+
+
+def _show_errors(request, member, outcome, page_id, attrs, data):
     """Show the page as posted, with what its answers bring up, and every error."""
+    notice = _revealed_notice(outcome, page_id) if outcome.revealed else None
     return _show(
         request,
         member,
@@ -337,9 +442,11 @@ def _show_errors(request, member, outcome, page_id, attrs):
         attrs,
         answers=outcome.answers,
         walked=outcome.walked,
-        data=request.POST,
+        data=data,
         errors=outcome.errors,
-        status=422,
+        notice=notice,
+        added=outcome.revealed,
+        status=422 if outcome.errors else 200,
     )
 
 

@@ -181,10 +181,29 @@ def test_an_other_text_is_kept_only_with_its_option(client, ann):
     assert answers["covid.role_change"] == 2
     assert answers["covid.role_change.other.2"] == "I now lead the Covid discharge hub"
     revision = _revision(client.get("/r/page/post/").content.decode())
-    _answer_post(client, revision, "1", "I now lead the Covid discharge hub")
+    _answer_post(client, revision, "1")  # the page's script sends no hidden box's text
     answers = Response.objects.get(member=ann).answers
     assert answers["covid.role_change"] == 1
     assert "covid.role_change.other.2" not in answers
+
+
+def test_text_typed_in_an_other_box_chooses_its_option(client, ann):
+    revision = _to_post_page(client, ann)
+    _answer_post(client, revision, "", "I now lead the Covid discharge hub")
+    answers = Response.objects.get(member=ann).answers
+    assert answers["covid.role_change"] == 2
+    assert answers["covid.role_change.other.2"] == "I now lead the Covid discharge hub"
+
+
+def test_text_typed_for_an_option_not_chosen_is_kept_and_the_page_says_why(client, ann):
+    revision = _to_post_page(client, ann)
+    refused = _answer_post(client, revision, "1", "I now lead the Covid discharge hub")
+    html = refused.content.decode()
+    assert refused.status_code == 422
+    box = re.search(r'<div class="option-other"[^>]*>.*?</div>', html, re.S).group(0)
+    assert 'value="I now lead the Covid discharge hub"' in box  # the text is still there
+    assert "but chose another answer: choose that option to keep the text" in box
+    assert Response.objects.get(member=ann).answers.get("covid.role_change") is None
 
 
 def test_an_older_tab_cannot_overwrite_newer_answers(client, ann):
@@ -458,6 +477,7 @@ FOLLOW_UPS = {
                     "show_if": "lead == 1",
                     "text": "For how many years?",
                 },
+                {"code": "team", "type": "number", "text": "How many people work with you?"},
             ],
         },
         {
@@ -508,34 +528,97 @@ def _response_id(html: str) -> str:
     return re.search(r'name="response" value="(\d+)"', html).group(1)
 
 
-def test_a_required_question_brought_up_by_an_answer_on_its_page_shows_with_its_error(
+def _hidden(html: str, code: str) -> bool:
+    """Return whether the page draws the question hidden (for its script to bring up)."""
+    return f'data-item="{code}" hidden>' in html
+
+
+def test_a_required_question_brought_up_by_an_answer_on_its_page_is_added_not_an_error(
     client, follow_ups
 ):
     member = add_member(follow_ups)
     _started(client, member)
+    first = client.get("/r/page/role/").content.decode()
+    assert _hidden(first, "lead.years") and _shown(first) == ["lead", "team"]
     response = _post_as_shown(client, "/r/page/role/", lead="1")
-    html = response.content.decode()
-    assert response.status_code == 422
-    assert 'name="lead.years"' in html
-    assert '<a href="#id_lead.years">Please answer this question.</a>' in html
+    assert response["Location"] == "/r/page/role/"  # saved, and shown again
+    assert Response.objects.get(member=member).answers == {"lead": 1}
+    html = client.get("/r/page/role/").content.decode()
+    assert "A further question on this page" in html
+    assert "marked “New” below" in html and "Added because of your answer above" in html
+    assert not _hidden(html, "lead.years") and "lead.years" in _shown(html)
+    assert "error-summary" not in html and "Please answer this question" not in html
     posted = {"revision": _revision(html), "shown": _shown(html), "action": "next"}
     answered = client.post("/r/page/role/", {**posted, "lead": "1", "lead.years": "3"})
     assert answered["Location"] == "/r/page/views/"
     assert Response.objects.get(member=member).answers == {"lead": 1, "lead.years": 3}
 
 
+def test_a_question_brought_up_beside_an_error_is_added_and_only_the_error_is_one(
+    client, follow_ups
+):
+    member = add_member(follow_ups)
+    _started(client, member)
+    response = _post_as_shown(client, "/r/page/role/", lead="1", team="many")
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "A further question on this page" in html and "Your answers are saved" not in html
+    summary = re.search(r'<div [^>]*id="error-summary".*?</div>', html, re.S).group(0)
+    assert "id_team" in summary and "lead.years" not in summary
+    assert not _hidden(html, "lead.years") and "Added because of your answer above" in html
+    assert Response.objects.filter(member=member, answers={}).exists()
+
+
+def test_a_required_question_brought_up_after_completion_is_added_and_nothing_saved(
+    client, follow_ups
+):
+    follow_ups.allow_changes_after_completion = True
+    follow_ups.save()
+    member = add_member(follow_ups)
+    _started(client, member)
+    for url, answers in (
+        ("/r/page/role/", {"lead": "2"}),
+        ("/r/page/views/", {}),
+        ("/r/page/closing/", {}),
+    ):
+        _post_as_shown(client, url, **answers)
+    response = _post_as_shown(client, "/r/page/role/", lead="1")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A further question on this page" in html and "Your answers are saved" not in html
+    assert "error-summary" not in html and not _hidden(html, "lead.years")
+    assert Response.objects.get(member=member).answers == {"lead": 2}
+
+
+def test_the_page_tells_its_script_which_questions_the_answers_bring_up(client, follow_ups):
+    member = add_member(follow_ups)
+    _started(client, member)
+    html = client.get("/r/page/role/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert 'data-follow-ups="lead.years"' in html
+    url = "/r/page/role/shown/"
+    yes = client.post(url, {"lead": "1", "csrfmiddlewaretoken": token})
+    assert yes.json() == {"shown": ["lead", "lead.years", "team"]}
+    assert client.post(url, {"lead": "2", "csrfmiddlewaretoken": token}).json() == {
+        "shown": ["lead", "team"]
+    }
+    assert client.post("/r/page/nowhere/shown/", {"csrfmiddlewaretoken": token}).status_code == 404
+    assert client.get(url).status_code == 405  # asking changes nothing, but only by POST
+    assert Response.objects.get(member=member).answers == {}
+
+
 def test_an_optional_question_brought_up_on_its_page_is_asked_before_moving_on(client, follow_ups):
     member = add_member(follow_ups)
     _started(client, member)
     _post_as_shown(client, "/r/page/role/", lead="2")
-    assert "pace.why" not in client.get("/r/page/views/").content.decode()
+    assert _hidden(client.get("/r/page/views/").content.decode(), "pace.why")
     again = _post_as_shown(client, "/r/page/views/", pace="2")
     assert again["Location"] == "/r/page/views/"
     stored = Response.objects.get(member=member)
     assert stored.answers["pace"] == 2 and "views" not in stored.pages_done
     html = client.get("/r/page/views/").content.decode()
     assert "A further question on this page" in html
-    assert 'name="pace.why"' in html
+    assert 'name="pace.why"' in html and not _hidden(html, "pace.why")
     assert "A further question" not in client.get("/r/page/views/").content.decode()  # once
     done = _post_as_shown(client, "/r/page/views/", pace="2", **{"pace.why": "Money"})
     assert done["Location"] == "/r/page/closing/"
