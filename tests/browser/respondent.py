@@ -45,7 +45,8 @@ def _choose(page: Page, name: str, value: str | None = None) -> None:
 def fill_valid(page: Page, answers: dict | None = None) -> None:
     """Answer every question on the page validly: the given answers (field name to value,
     a list for checkboxes) and, elsewhere, the first option of each choice and a number in
-    each number box. Free text and "other" rows are left empty."""
+    each number box. Free text and "other" rows are left empty, and the box of an "other"
+    option not chosen (hidden) is not touched."""
     answers = answers or {}
     for name in names(page, "input[type=radio]"):
         if name in answers:
@@ -60,12 +61,37 @@ def fill_valid(page: Page, answers: dict | None = None) -> None:
             box.set_checked(box.get_attribute("value") in wanted if wanted else n == 0)
     for name in names(page, "input[type=text], input[type=email], textarea"):
         box = page.locator(f'main form [name="{name}"]')
+        if not box.is_visible():  # the box of an "other" option not chosen
+            continue
         if name in answers:
             box.fill(str(answers[name]))
         elif box.get_attribute("inputmode") in {"numeric", "decimal"}:
             box.fill("2")
         else:
             box.fill("")
+
+
+FILL = """form => {
+  const groups = new Set([...form.querySelectorAll("input[type=radio], input[type=checkbox]")]
+    .filter(el => !el.closest("[hidden]")).map(el => el.name));
+  for (const name of groups) {
+    const inputs = [...form.querySelectorAll(`input[name="${CSS.escape(name)}"]`)];
+    if (inputs[0].type === "radio" && form.querySelector(`[name="${CSS.escape(name)}.label"]`))
+      continue;  // an "other" grid row, left unnamed and unrated
+    inputs.forEach((el, n) => { el.checked = n === 0; });
+    inputs[0].dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  for (const box of form.querySelectorAll("input[type=text], input[type=email], textarea")) {
+    if (box.disabled || box.closest("[hidden]")) continue;
+    box.value = ["numeric", "decimal"].includes(box.inputMode) ? "2" : "";
+  }
+}"""
+
+
+def fill_first_answers(page: Page) -> None:
+    """Answer the page as fill_valid does with no answers given, in one step (the page's
+    script is told of each choice, as a click would)."""
+    page.locator("main form").evaluate(FILL)
 
 
 def fill_invalid(page: Page) -> None:
@@ -75,6 +101,8 @@ def fill_invalid(page: Page) -> None:
     unticked."""
     for name in names(page, "input[type=text], input[type=email], textarea"):
         box = page.locator(f'main form [name="{name}"]')
+        if not box.is_visible():
+            continue
         numeric = box.get_attribute("inputmode") in {"numeric", "decimal"}
         box.fill("several" if numeric else "")
     for name in names(page, "input[type=radio]"):

@@ -75,9 +75,9 @@ def test_a_respondent_completes_2020_and_the_stored_response_holds_what_they_gav
 
 
 def _question(page, label):
-    """Return the question whose printed number is `label` (its label, legend or caption)."""
+    """Return the question whose printed number is `label` (its text, or a grid row's)."""
     number = page.locator(".item-label").filter(has_text=re.compile(rf"^{re.escape(label)}$"))
-    return page.locator("label, legend, caption, th").filter(has=number)
+    return page.locator(".question-text, .grid-statement").filter(has=number)
 
 
 def test_a_respondent_sees_the_site_they_chose_piped_into_2016_q8_q10_and_q21(
@@ -175,11 +175,12 @@ def test_a_phone_sized_screen_completes_a_grid_page(server, new_page, rounds):
         fill_valid(page)
         next_page(page)
     joined = member.panel.site.cohort_year  # piped from the member's site
-    expect(page.locator("caption")).to_contain_text(f"Integrated Care Pioneer in {joined},")
+    question = page.locator(".grid-question > .question-text")
+    expect(question).to_contain_text(f"Integrated Care Pioneer in {joined},")
     expect(page.locator("thead")).to_be_hidden()  # one question per row, scale in words
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
-    rows = page.locator("tbody fieldset")
+    rows = page.locator("tbody tr")
     for n in range(rows.count()):
         rows.nth(n).get_by_text("Some progress", exact=True).tap()
     next_page(page)

@@ -11,6 +11,7 @@ from panels.services import member_opt_in
 from panels.tokens import optout_token_for, token_for
 from surveys.models import Response
 from tests.conftest import add_member, link_of, make_round
+from tests.surveys.follow_ups import FOLLOW_UPS, follow_up_round
 
 pytestmark = pytest.mark.django_db
 
@@ -455,62 +456,9 @@ def test_piped_member_attributes_are_escaped(client, routed_member):
     assert "<script>alert(1)" not in html
 
 
-FOLLOW_UPS = {
-    "format": 1,
-    "questionnaire": "follow-ups",
-    "title": "Follow-ups",
-    "pages": [
-        {
-            "id": "role",
-            "items": [
-                {
-                    "code": "lead",
-                    "type": "single",
-                    "required": True,
-                    "text": "Do you lead the programme?",
-                    "options": [{"code": 1, "text": "Yes"}, {"code": 2, "text": "No"}],
-                },
-                {
-                    "code": "lead.years",
-                    "type": "number",
-                    "required": True,
-                    "show_if": "lead == 1",
-                    "text": "For how many years?",
-                },
-                {"code": "team", "type": "number", "text": "How many people work with you?"},
-            ],
-        },
-        {
-            "id": "views",
-            "items": [
-                {
-                    "code": "pace",
-                    "type": "single",
-                    "text": "Is integration going fast enough?",
-                    "options": [{"code": 1, "text": "Yes"}, {"code": 2, "text": "No"}],
-                },
-                {
-                    "code": "pace.why",
-                    "type": "text",
-                    "show_if": "pace == 2",
-                    "text": "What holds it back?",
-                },
-            ],
-        },
-        {
-            "id": "closing",
-            "items": [{"code": "comments", "type": "text", "text": "Anything else?"}],
-        },
-    ],
-}
-
-
 @pytest.fixture
-def follow_ups():
-    from surveys.services import version_publish, version_store
-
-    version, _ = version_store(data=FOLLOW_UPS)
-    return make_round("Follow-up round", version_publish(version=version))
+def follow_ups(db):
+    return follow_up_round()
 
 
 def _shown(html: str) -> list[str]:
