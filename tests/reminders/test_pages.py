@@ -177,7 +177,7 @@ def test_the_preview_shows_a_chosen_member_their_subject_text_and_escaped_html(
     assert f"?member={member.pk}" in found
     page = client.get(url, {"member": member.pk}).content.decode()
     assert "The 2020 survey of Barnsley &amp; &lt;i&gt;District&lt;/i&gt;" in page
-    assert "<pre class=\"email-text\">Dear &lt;b&gt;Bea&lt;/b&gt;," in page
+    assert '<pre class="email-text">Dear &lt;b&gt;Bea&lt;/b&gt;,' in page
     # The HTML part sits escaped in a sandboxed frame's srcdoc, its value escaped twice.
     assert 'sandbox="" title="The HTML part' in page
     assert "Dear &amp;lt;b&amp;gt;Bea&amp;lt;/b&amp;gt;," in page
