@@ -31,6 +31,7 @@ class MessageForm(forms.ModelForm):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.round = round
+        self.fields["kind"].choices = MessageKind.choices
         self.fields["send_at"].label = f"Send at ({settings.TIME_ZONE} time)"
         self.fields["send_at"].help_text = "Date and time in the study's time zone."
         self.fields["send_at"].input_formats = [LOCAL_MINUTE, "%Y-%m-%d %H:%M"]
