@@ -75,9 +75,18 @@ class MessageForm(forms.ModelForm):
 
 
 class OutboxFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *OutboxStatus.choices])
-    reason = forms.ChoiceField(required=False)
-    q = forms.CharField(required=False, label="Name or email", max_length=100)
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *OutboxStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.ChoiceField(required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    q = forms.CharField(
+        required=False,
+        label="Name or email",
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
 
     def __init__(self, *args, reasons: list[str], **kwargs):
         super().__init__(*args, **kwargs)
