@@ -186,6 +186,24 @@ def test_the_preview_shows_a_chosen_member_their_subject_text_and_escaped_html(
     assert 'srcdoc="&lt;!DOCTYPE html&gt;' in page
 
 
+def test_the_preview_gives_a_member_who_started_the_body_written_for_them(
+    client, alice, seed_versions
+):
+    from surveys.models import Response
+    from tests.conftest import add_member, make_round
+
+    round_ = make_round("2020 survey", seed_versions[1])
+    member = add_member(round_)
+    message = _plan(round_, body_started="Dear {{ first_name }}, you are nearly there.")
+    client.force_login(alice)
+    url = reverse("reminders:message_preview", args=[message.pk])
+    assert "Dear Ann,\n\nYour link:" in client.get(url, {"member": member.pk}).content.decode()
+    Response.objects.create(member=member, version=round_.version)
+    page = client.get(url, {"member": member.pk}).content.decode()
+    assert "they started the survey but did not finish" in page
+    assert "Dear Ann, you are nearly there." in page
+
+
 def test_a_test_send_reaches_the_evaluator_at_the_smtp_server_and_is_not_recorded(
     client, alice, round_, smtp, settings
 ):
