@@ -35,11 +35,8 @@ class MessageForm(forms.ModelForm):
         self.fields["send_at"].label = f"Send at ({settings.TIME_ZONE} time)"
         self.fields["send_at"].help_text = "Date and time in the study's time zone."
         self.fields["send_at"].input_formats = [LOCAL_MINUTE, "%Y-%m-%d %H:%M"]
-        for name in ("subject", "body"):
-            self.fields[name].help_text = merge_field_help()
-        self.fields["body_started"].help_text = (
-            "Leave blank to send them the body above. " + merge_field_help()
-        )
+        self.fields["body"].help_text = merge_field_help()
+        self.fields["body_started"].help_text = "Leave blank to send them the body above."
 
     def _others(self):
         others = Message.objects.filter(round=self.instance.round)

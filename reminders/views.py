@@ -3,6 +3,7 @@
 import smtplib
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,9 +55,13 @@ def message_create(request, pk):
     initial = {"kind": request.GET.get("kind", "reminder")}
     form = MessageForm(request.POST or None, round=round_, initial=initial)
     if request.method == "POST" and form.is_valid():
-        message = services.message_save(message=form.save(commit=False))
-        messages.success(request, "The message is planned.")
-        return redirect("reminders:message_detail", message=message.pk)
+        try:
+            message = services.message_save(message=form.save(commit=False))
+        except ValidationError as error:  # another evaluator planned one meanwhile
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The message is planned.")
+            return redirect("reminders:message_detail", message=message.pk)
     context = {"round": round_, "form": form, "merge_fields": MERGE_FIELDS.items()}
     return render(request, "reminders/message_form.html", context)
 
