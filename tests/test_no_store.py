@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("panels", "surveys_admin")
+NAMESPACES = ("panels", "surveys_admin", "reminders")
 
 
 def _evaluator_urls(values: dict[str, dict]):
@@ -27,18 +27,33 @@ def _evaluator_urls(values: dict[str, dict]):
 
 
 def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, seed_versions):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from panels.models import ImportJob
+    from reminders.models import Message
+    from tests.conftest import add_member
 
     client.force_login(alice)
     version = seed_versions[0]
     job = ImportJob.objects.create(round=round_2016, file_name="list.csv")
+    member = add_member(round_2016)
+    message = Message.objects.create(
+        round=round_2016,
+        kind="invitation",
+        send_at=timezone.now() + timedelta(days=1),
+        subject="The survey",
+        body="Dear {{ first_name }}",
+    )
     urls = _evaluator_urls(
         {
             "panels": {"pk": round_2016.pk, "job": job.pk},
             "surveys_admin": {"pk": version.pk, "page_id": version.definition["pages"][0]["id"]},
+            "reminders": {"pk": round_2016.pk, "message": message.pk, "member": member.pk},
         }
     )
-    assert len(urls) >= 12
+    assert len(urls) >= 26
     for url in urls:
         response = client.get(url)
         if response.status_code == 405:
