@@ -14,8 +14,8 @@ from surveys.completeness import counts_as_complete
 from surveys.definitions import definition_of
 from surveys.models import Response, Version
 
-from .tables import TABLE_TYPES, Respondent
-from .trends import RoundData
+from .tables import TABLE_TYPES, Respondent, columns_of, frequency_table, grid_table
+from .trends import RoundData, trend_table
 
 SUBGROUPS = {
     "all": "All responses",
@@ -130,3 +130,28 @@ def trend_rounds(*, code: str, include_partial: bool = False) -> list[RoundData]
         respondents = round_respondents(round=round_, include_partial=include_partial)
         data.append(RoundData(round_.name, definition, respondents))
     return data
+
+
+def report_table(
+    *,
+    round: Round,
+    item,
+    by: str,
+    points: Sequence[int],
+    include_partial: bool,
+    dont_know_out: bool,
+    sort: int | None,
+):
+    """Return the report table of a closed item or a grid for one round."""
+    respondents = round_respondents(round=round, include_partial=include_partial)
+    columns = columns_of(by, respondents, subgroup_order(by))
+    options = {"by": by, "columns": columns, "dont_know_out": dont_know_out}
+    if item.type == "grid":
+        return grid_table(item, respondents, chosen=points, sort_by=sort, **options)
+    return frequency_table(item, respondents, **options)
+
+
+def trend_report(*, code: str, points: Sequence[int], include_partial: bool, dont_know_out: bool):
+    """Return the trend table of an item code over every round that asked it."""
+    rounds = trend_rounds(code=code, include_partial=include_partial)
+    return trend_table(code, rounds, chosen=points, dont_know_out=dont_know_out)
