@@ -42,19 +42,19 @@ def early_round(db):
     Kent; cohort 2: Airedale and Wakefield; types 1 CCG, 2 Local Authority, 6 NHS provider)."""
     round_ = _round("2016 survey", 2016, published(definition(ROWS_2016)))
     respond(
-        round_, 1, "Barnsley", 1, dict(role=1, channels=[1, 2], barrier_money=1, barrier_time=2)
+        round_, 1, "Barnsley", 1, dict(post=1, channels=[1, 2], barrier_money=1, barrier_time=2)
     )
-    respond(round_, 2, "Kent", 2, dict(role=2, channels=[1], barrier_money=1, barrier_time=4))
+    respond(round_, 2, "Kent", 2, dict(post=2, channels=[1], barrier_money=1, barrier_time=4))
     respond(
         round_,
         3,
         "Airedale, Wharfedale and Craven",
         1,
-        dict(role=3, barrier_money=2, barrier_time=1),
+        dict(post=3, barrier_money=2, barrier_time=1),
     )
-    respond(round_, 4, "Wakefield", 2, dict(barrier_money=3), not_asked=("role", "channels"))
-    respond(round_, 5, "Wakefield", 6, dict(role=1, channels=[2], barrier_money=4, barrier_time=1))
-    respond(round_, 6, "Barnsley", 1, dict(role=2, barrier_money=1), complete=False)
+    respond(round_, 4, "Wakefield", 2, dict(barrier_money=3), not_asked=("post", "channels"))
+    respond(round_, 5, "Wakefield", 6, dict(post=1, channels=[2], barrier_money=4, barrier_time=1))
+    respond(round_, 6, "Barnsley", 1, dict(post=2, barrier_money=1), complete=False)
     return round_
 
 

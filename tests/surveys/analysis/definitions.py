@@ -20,7 +20,7 @@ def definition(rows, *, questionnaire="t", role_label="Q1") -> dict:
                 "id": "about",
                 "items": [
                     {
-                        "code": "role",
+                        "code": "post",
                         "type": "single",
                         "label": role_label,
                         "text": "Which best describes your role?",
@@ -35,6 +35,7 @@ def definition(rows, *, questionnaire="t", role_label="Q1") -> dict:
                         "type": "multi",
                         "label": "Q2",
                         "text": "How do you hear about the programme?",
+                        "show_if": "post != 3",
                         "options": [{"code": 1, "text": "Email"}, {"code": 2, "text": "Phone"}],
                     },
                     {

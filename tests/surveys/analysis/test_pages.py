@@ -76,11 +76,11 @@ def test_partials_can_be_counted_in(client, alice, early_round):
 
 def test_a_single_choice_by_organisation_group_and_by_site(client, alice, early_round):
     client.force_login(alice)
-    table = client.get(REPORT, _query(early_round, "role", by="group")).context["table"]
+    table = client.get(REPORT, _query(early_round, "post", by="group")).context["table"]
     assert table.columns == ["All", "CCG", "Local Authority", "NHS provider"]
     assert table.bases == [4, 2, 1, 1]
     assert table.missing == [("Not asked (routing)", [1, 0, 1, 0])]
-    by_site = client.get(REPORT, _query(early_round, "role", by="site")).context["table"]
+    by_site = client.get(REPORT, _query(early_round, "post", by="site")).context["table"]
     assert by_site.columns == [
         "All",
         "Airedale, Wharfedale and Craven",
@@ -108,7 +108,7 @@ def test_an_item_from_another_round_or_a_wrong_format_is_refused(
     assert page.context["table"] is None
     assert "barrier.covid is not one of the available choices" in page.content.decode()
     url = reverse("surveys_analysis:report_download", args=["pdf"])
-    assert client.get(url, _query(early_round, "role")).status_code == 404
+    assert client.get(url, _query(early_round, "post")).status_code == 404
 
 
 def test_the_table_downloads_as_csv_and_xlsx_with_its_bases(client, alice, early_round):

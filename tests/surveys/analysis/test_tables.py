@@ -20,11 +20,11 @@ def _r(cohort, not_asked=(), **answers):
 # Five responses, worked by hand below. R4 was not asked role or channels (routing);
 # R3 left channels blank and R4 left "time" blank; R3, R2 and R5 answered a "don't know".
 RESPONDENTS = [
-    _r(1, role=1, channels=[1, 2], barrier_money=1, barrier_time=2),
-    _r(1, role=2, channels=[1], barrier_money=1, barrier_time=4),
-    _r(2, role=3, barrier_money=2, barrier_time=1),
-    _r(2, not_asked=("role", "channels"), barrier_money=3),
-    _r(2, role=1, channels=[2], barrier_money=4, barrier_time=1),
+    _r(1, post=1, channels=[1, 2], barrier_money=1, barrier_time=2),
+    _r(1, post=2, channels=[1], barrier_money=1, barrier_time=4),
+    _r(2, post=3, barrier_money=2, barrier_time=1),
+    _r(2, not_asked=("post", "channels"), barrier_money=3),
+    _r(2, post=1, channels=[2], barrier_money=4, barrier_time=1),
 ]
 
 
@@ -37,7 +37,7 @@ def _counts(table):
 
 
 def test_a_single_choice_by_cohort_leaves_the_unasked_out_of_the_base_and_keeps_dont_know():
-    table = frequency_table(DEFN.item("role"), RESPONDENTS, by="cohort", columns=["All", *ORDER])
+    table = frequency_table(DEFN.item("post"), RESPONDENTS, by="cohort", columns=["All", *ORDER])
     assert table.columns == ["All", "Cohort 1", "Cohort 2"]
     assert table.bases == [4, 2, 2]
     assert table.base_note == "Base=4"
@@ -52,7 +52,7 @@ def test_a_single_choice_by_cohort_leaves_the_unasked_out_of_the_base_and_keeps_
 
 def test_dont_know_can_be_left_out_of_the_base_and_is_then_counted_apart():
     table = frequency_table(
-        DEFN.item("role"), RESPONDENTS, by="cohort", columns=["All", *ORDER], dont_know_out=True
+        DEFN.item("post"), RESPONDENTS, by="cohort", columns=["All", *ORDER], dont_know_out=True
     )
     assert table.bases == [3, 2, 1]
     assert _shown(table) == {
@@ -147,9 +147,9 @@ def test_a_trend_of_a_single_choice_gives_each_option_by_round_with_its_base():
     later = load_definition(definition(ROWS_2020, role_label="Q5"))
     rounds = [
         RoundData("2016 survey", DEFN, RESPONDENTS),
-        RoundData("2020 survey", later, [_r(1, role=2), _r(1, role=2), _r(2)]),
+        RoundData("2020 survey", later, [_r(1, post=2), _r(1, post=2), _r(2)]),
     ]
-    table = trend_table("role", rounds)
+    table = trend_table("post", rounds)
     assert table.bases == [4, 2]
     assert _shown(table)["Operational"] == ["25%", "100%"]
 
