@@ -112,10 +112,12 @@ class ReportTable:
 
 
 def base_note(bases: Sequence[int]) -> str:
-    """Return "Base=97", or "Bases vary from 91 to 93" when they differ."""
+    """Return "Base=97", or "Bases vary from 91 to 93" when they differ; an empty base (a
+    statement a round did not ask) is left out of the range."""
     if not bases:
         return ""
-    low, high = min(bases), max(bases)
+    asked = [b for b in bases if b] or [0]
+    low, high = min(asked), max(asked)
     return f"Base={low}" if low == high else f"Bases vary from {low} to {high}"
 
 
@@ -259,5 +261,11 @@ def _caption(item: Item) -> str:
 
 
 def _grid_caption(grid: Item, chosen: set[int]) -> str:
+    return share_caption(_caption(grid), grid, chosen)
+
+
+def share_caption(text: str, grid: Item, chosen: set[int], after: str = "") -> str:
+    """Return a grid's caption naming the scale points counted."""
     points = " or ".join(f"‘{o.text}’" for o in grid.scale if o.code in chosen)
-    return f"{_caption(grid)}: share answering {points or '(no scale point chosen)'}"
+    share = f"hare answering {points or '(no scale point chosen)'}{after}"
+    return f"{text} S{share}" if text.rstrip().endswith(("?", ".", "!")) else f"{text}: s{share}"

@@ -20,6 +20,7 @@ from .tables import (
     TableRow,
     chosen_codes,
     is_dont_know,
+    share_caption,
     state_of,
 )
 
@@ -95,8 +96,7 @@ def _grid_trend(code, rounds, chosen: set, *, dont_know_out: bool) -> ReportTabl
             )
         rows.append(TableRow(row_code, text, cells))
     latest = rounds[-1].definition.items[code]
-    points = " or ".join(f"‘{o.text}’" for o in latest.scale if o.code in chosen)
-    caption = f"{latest.text}: share answering {points or '(no scale point chosen)'}, by round"
+    caption = share_caption(latest.text, latest, chosen, ", by round")
     return ReportTable("trend", code, caption, [r.name for r in rounds], rows)
 
 

@@ -38,6 +38,15 @@ def _round(name, year, version):
 
 @pytest.fixture
 def early_round(db):
+    return make_early_round()
+
+
+@pytest.fixture
+def later_round(early_round):
+    return make_later_round()
+
+
+def make_early_round():
     """Five complete responses and one partial, as in test_tables (cohort 1: Barnsley and
     Kent; cohort 2: Airedale and Wakefield; types 1 CCG, 2 Local Authority, 6 NHS provider)."""
     round_ = _round("2016 survey", 2016, published(definition(ROWS_2016)))
@@ -58,8 +67,7 @@ def early_round(db):
     return round_
 
 
-@pytest.fixture
-def later_round(early_round):
+def make_later_round():
     """A later round on a new version that renumbers the barriers and adds one."""
     data = definition(ROWS_2020, role_label="Q5")
     data["title"] = "Test questionnaire, 2020"

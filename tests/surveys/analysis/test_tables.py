@@ -134,6 +134,8 @@ def test_a_trend_joins_statements_on_their_code_across_versions_that_number_them
         "Covid-19": [(0, 0), (1, 1)],
         "Financial constraints": [(2, 5), (1, 2)],
     }
+    assert table.column_bases() == ["Bases vary from 4 to 5", "Bases vary from 1 to 2"]
+    assert table.caption.startswith("How significant is each barrier? Share answering ‘Very")
     assert "Q3 (3)" not in table.notes[0]  # the grid's own number is named, not a row's
     money = trend_table("barrier.money", rounds)
     assert "asked as Q3 (3) in 2016 survey, Q13 (3) in 2020 survey" in money.notes[0]
