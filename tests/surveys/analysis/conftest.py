@@ -23,7 +23,7 @@ def respond(round_, n, site, org_type, answers, *, not_asked=(), complete=True):
     return Response.objects.create(
         member=member,
         version=round_.version,
-        answers={k.replace("_", "."): v for k, v in answers.items()},
+        answers={k if "." in k else k.replace("_", ".", 1): v for k, v in answers.items()},
         not_asked=list(not_asked),
         completed_at=timezone.now() if complete else None,
     )
