@@ -1,6 +1,7 @@
 """A report table and a trend chart in a real browser, on a phone and on a desktop."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,14 @@ def test_a_report_table_reads_with_its_base_and_scrolls_in_its_own_box(
     _axe_clean(page)
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"analysis-report-{width}.png"), full_page=True)
+    # A single choice by organisation group: counts beside the shares, the unasked below.
+    page.select_option("#id_item", "post")
+    page.select_option("#id_by", "group")
+    page.get_by_role("button", name="Show the table").click()
+    expect(page.locator("#table-title")).to_contain_text("(Base=4)")
+    expect(page.locator("tfoot tr").nth(1)).to_have_text(re.compile(r"Not asked \(routing\)\s*1"))
+    _axe_clean(page)
+    page.screenshot(path=str(SCREENS / f"analysis-frequency-{width}.png"), full_page=True)
     assert not _csp_errors(errors), errors
 
 
