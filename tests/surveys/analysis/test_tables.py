@@ -1,6 +1,8 @@
 """Report tables from synthetic responses, each checked against a table worked by hand."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from surveys.analysis.files import csv_bytes, table_rows
 from surveys.analysis.tables import Cell, Respondent, frequency_table, grid_table
@@ -166,3 +168,38 @@ def test_a_table_downloads_with_a_bom_its_bases_and_no_cell_that_runs_as_a_formu
     raw = csv_bytes(rows)
     assert raw.startswith(b"\xef\xbb\xbf")
     assert "'=HYPERLINK" in raw.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("text", "dont_know"),
+    [
+        ("Don't know", True),
+        ("Don’t know / Not applicable", True),
+        ("Not applicable", True),
+        ("Not current a significant barrier", False),
+        ("Knowledge of local services", False),
+    ],
+)
+def test_dont_know_is_told_by_the_options_wording(text, dont_know):
+    from surveys.analysis.tables import is_dont_know
+    from surveys.engine.model import Option
+
+    assert is_dont_know(Option(1, text)) is dont_know
+
+
+answers = st.one_of(st.none(), st.sampled_from([1, 2, 3]), st.just(""))
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from([1, 2]), st.booleans(), answers), max_size=40),
+    st.booleans(),
+)
+def test_every_response_is_in_the_base_or_counted_as_missing_and_shares_add_to_100(rows, dk_out):
+    respondents = [
+        _r(cohort, not_asked=("post",) if unasked else (), post=value)
+        for cohort, unasked, value in rows
+    ]
+    table = frequency_table(DEFN.item("post"), respondents, dont_know_out=dk_out)
+    missing = sum(counts[0] for _, counts in table.missing)
+    assert table.bases[0] + missing == len(respondents)
+    assert sum(row.cells[0].count for row in table.rows) == table.bases[0]
