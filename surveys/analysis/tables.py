@@ -27,6 +27,9 @@ TABLE_TYPES = CLOSED_TYPES | {"grid"}
 # applicable", "Not applicable").
 DONT_KNOW = re.compile(r"^\s*(don[’']?t know|not applicable|not sure|can[’']?t say)\b", re.I)
 
+# A share of fewer answers than this is marked: too few to compare (the 2020 report shows
+# no subgroups for that reason, with 58 responses in all).
+SMALL_BASE = 10
 NOT_ASKED, SKIPPED, DONT_KNOW_OUT, ANSWERED = "not_asked", "skipped", "dont_know", "answered"
 MISSING_LABELS = {
     NOT_ASKED: "Not asked (routing)",
@@ -60,6 +63,11 @@ class Cell:
     def percent(self) -> float | None:
         """Return the share of the base, in percent (None for an empty base)."""
         return 100 * self.count / self.base if self.base else None
+
+    @property
+    def small(self) -> bool:
+        """Return whether the base is too small to read the share with confidence."""
+        return 0 < self.base < SMALL_BASE
 
     @property
     def shown(self) -> str:
@@ -101,6 +109,10 @@ class ReportTable:
         if self.bases is not None:
             return f"Base={self.bases[0]}" if self.bases else ""
         return base_note([row.cells[0].base for row in self.rows if row.cells])
+
+    @property
+    def has_small_bases(self) -> bool:
+        return any(cell.small for row in self.rows for cell in row.cells)
 
     def column_bases(self) -> list[str]:
         """Return each column's base note."""

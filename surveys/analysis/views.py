@@ -12,6 +12,7 @@ from panels.permissions import evaluator_required
 from . import selectors
 from .files import csv_bytes, table_rows, xlsx_bytes
 from .forms import FORMATS, ReportForm, TrendForm
+from .tables import SMALL_BASE
 from .trends import chart_data
 
 CONTENT_TYPES = {
@@ -68,7 +69,12 @@ def report(request):
 
 def _report_page(request, form: ReportForm, status: int = 200):
     table = _report_table(form) if form.is_valid() else None
-    context = {"form": form, "table": table, "query": _download_query(request)}
+    context = {
+        "form": form,
+        "table": table,
+        "query": _download_query(request),
+        "small_base": SMALL_BASE,
+    }
     if table is not None and table.kind == "grid":
         context["sort_links"] = _sort_links(request, table)
         order = request.GET.copy()
@@ -84,7 +90,12 @@ def trend(request):
 
 def _trend_page(request, form: TrendForm, status: int = 200):
     table = _trend_table(form) if form.is_valid() else None
-    context = {"form": form, "table": table, "query": _download_query(request)}
+    context = {
+        "form": form,
+        "table": table,
+        "query": _download_query(request),
+        "small_base": SMALL_BASE,
+    }
     if table is not None:
         context["chart"] = chart_data(table)
     return render(request, "surveys/analysis/trend.html", context, status=status)

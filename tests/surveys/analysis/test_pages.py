@@ -65,6 +65,7 @@ def test_a_grid_by_cohort_shows_the_hand_worked_shares_ranked_with_their_bases(
     assert "Bases vary from 4 to 5" in html
     assert 'aria-sort="descending"' in html
     assert "<caption" in html and 'scope="row"' in html
+    assert "Fewer than 10 answers in the base: too few to compare" in html
 
 
 def test_partials_can_be_counted_in(client, alice, early_round):
