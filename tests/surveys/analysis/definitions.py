@@ -39,6 +39,13 @@ def definition(rows, *, questionnaire="t", role_label="Q1") -> dict:
                         "options": [{"code": 1, "text": "Email"}, {"code": 2, "text": "Phone"}],
                     },
                     {
+                        "code": "staff",
+                        "type": "number",
+                        "text": "How many staff work on the programme?",
+                        "min": 0,
+                        "integer": True,
+                    },
+                    {
                         "code": "barriers",
                         "type": "grid",
                         "label": "Q3",

@@ -36,19 +36,25 @@ def _import(tmp_path, round_, text, name="answers.csv"):
 def test_a_good_file_becomes_complete_responses_and_dispositions(tmp_path, round_elsewhere):
     text = "\n".join(
         [
-            "email,post,channels,barrier.money,barrier.time",
-            "KI1@example.org,1,1;2,1,2",
-            "ki2@example.org,3,,4,",  # "don't know": channels is then not asked
+            "email,post,channels,barrier.money,barrier.time,staff",
+            "KI1@example.org,1,1;2,1,2,40",
+            "ki2@example.org,3,,4,,",  # "don't know": channels is then not asked
         ]
     )
     out = _import(tmp_path, round_elsewhere, text)
     assert "Imported 2 complete responses into 2017 survey" in out
     first = Response.objects.get(member__contact__email="ki1@example.org")
-    assert first.answers == {"post": 1, "channels": [1, 2], "barrier.money": 1, "barrier.time": 2}
+    assert first.answers == {
+        "post": 1,
+        "channels": [1, 2],
+        "staff": 40,
+        "barrier.money": 1,
+        "barrier.time": 2,
+    }
     assert first.completed_at is not None and first.version == round_elsewhere.version
     second = Response.objects.get(member__contact__email="ki2@example.org")
     assert second.answers == {"post": 3, "barrier.money": 4}
-    assert second.not_asked == ["channels"]
+    assert second.not_asked == ["channels"]  # staff was asked and left blank
     members = Member.objects.filter(round=round_elsewhere).order_by("contact__email")
     assert [m.disposition for m in members] == ["complete", "complete", "not_started"]
     change = DispositionChange.objects.get(member=members[0])
@@ -77,20 +83,20 @@ def test_a_file_with_bad_cells_imports_nothing_and_names_every_one(tmp_path, rou
     _import(tmp_path, round_elsewhere, "email,post\nki4@example.org,1", name="first.csv")
     text = "\n".join(
         [
-            "email,post,channels,barrier.money,barrier.unknown",
-            "ki1@example.org,7,,1,",
-            "ki2@example.org,two,1;5,1,",
-            "nobody@example.org,1,,1,",
-            "ki4@example.org,1,,1,",
-            "ki3@example.org,3,1,1,",
-            "KI3@example.org,1,,1,",
-            "ki5@example.org,1,,1.5,",
+            "email,post,channels,barrier.money,barrier.unknown,staff",
+            "ki1@example.org,7,,1,,",
+            "ki2@example.org,two,1;5,1,,",
+            "nobody@example.org,1,,1,,",
+            "ki4@example.org,1,,1,,",
+            "ki3@example.org,3,1,1,,12",
+            "KI3@example.org,1,,1,,",
+            "ki5@example.org,1,,1.5,,lots",
         ]
     )
     path = tmp_path / "answers.csv"
     path.write_text(text, encoding="utf-8")
     err = io.StringIO()
-    with pytest.raises(CommandError, match="Nothing imported: 9 problems in answers.csv"):
+    with pytest.raises(CommandError, match="Nothing imported: 10 problems in answers.csv"):
         call_command("import_responses", str(path), "--round", "2017 survey", stderr=err)
     assert err.getvalue().splitlines() == [
         "row 1, column barrier.unknown: unknown item code: e v1 (Published) has no"
@@ -105,6 +111,7 @@ def test_a_file_with_bad_cells_imports_nothing_and_names_every_one(tmp_path, rou
         "row 7, column email: ki3@example.org is on an earlier row of this file too",
         "row 8, column barrier.money: value of the wrong type: '1.5' is not an option code"
         " (a whole number)",
+        "row 8, column staff: value not accepted: Please enter a number, such as 12.",
     ]
     assert Response.objects.filter(member__round=round_elsewhere).count() == 1  # ki4's alone
     assert set(
