@@ -16,6 +16,7 @@ urlpatterns = [
     path("panels/", include("panels.urls")),
     path("questionnaires/", include("surveys.urls")),
     path("fieldwork/", include("reminders.urls")),
+    path("analysis/", include("surveys.analysis.urls")),
     path("r/", include("surveys.respondent.urls")),
     path("o/", email_opt_out_confirm, name="email_opt_out_confirm"),
     path("o/<str:token>/", email_opt_out, name="email_opt_out"),

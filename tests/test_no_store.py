@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("panels", "surveys_admin", "reminders")
+NAMESPACES = ("panels", "surveys_admin", "reminders", "surveys_analysis")
 
 
 def _evaluator_urls(values: dict[str, dict]):
@@ -51,6 +51,7 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
             "panels": {"pk": round_2016.pk, "job": job.pk},
             "surveys_admin": {"pk": version.pk, "page_id": version.definition["pages"][0]["id"]},
             "reminders": {"pk": round_2016.pk, "message": message.pk, "member": member.pk},
+            "surveys_analysis": {"fmt": "csv"},
         }
     )
     assert len(urls) >= 26
