@@ -157,3 +157,28 @@ def test_a_follow_up_brought_up_on_its_page_is_added_never_an_error(server, new_
         member = add_member(round_, email=f"script.{size}@example.org")
         _added_at_once(new_page(**device), server, member)
         assert Response.objects.get(member=member).answers == {"lead": 1, "lead.years": 3}
+
+
+def test_without_the_script_an_other_box_shows_under_its_option_and_typing_chooses_it(
+    server, new_page, seed_versions
+):
+    from surveys.models import Response
+
+    member = add_member(make_round("2016 survey", seed_versions[0]))
+    page = new_page(**PHONE, java_script_enabled=False)
+    open_link(page, server, member)
+    start(page)
+    page.get_by_label("I agree to take part in the survey").check()
+    next_page(page)
+    box = page.get_by_label("Please type in your answer for “Private provider”")
+    option = page.locator("label.option").filter(has_text="Private provider")
+    expect(box).to_be_visible()  # beside its option, whether or not it is chosen
+    under = page.locator(".option-other").filter(has=box).bounding_box()  # label and box
+    over = option.bounding_box()
+    assert 0 <= under["y"] - (over["y"] + over["height"]) <= 16
+    box.fill("Bupa")  # the option itself left unchosen
+    next_page(page)
+    assert page_id(page) == "post"
+    answers = Response.objects.get(member=member).answers
+    assert answers["respondent.org_type"] == 12
+    assert answers["respondent.org_type.other.12"] == "Bupa"
