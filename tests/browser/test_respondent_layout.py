@@ -40,6 +40,15 @@ LAYOUT = """minTarget => {
     if (w < 0.9 * width) problems.push(`question ${text.textContent.slice(0, 40)}... is
       ${Math.round(w)}px wide of ${Math.round(width)}px`);
   }
+  for (const block of form.querySelectorAll(".question-block:not([hidden])")) {
+    const asks = block.querySelector("input:not([type=hidden]), textarea");
+    if (asks && !block.querySelector(".question-text"))
+      problems.push(`a question on the page has no text of its own: ${block.dataset.item}`);
+  }
+  for (const input of form.querySelectorAll("input[type=radio], input[type=checkbox]")) {
+    if (!input.closest("label.option, label.grid-option"))
+      problems.push(`the ${input.type} ${input.id} is not in an option row`);
+  }
   for (const target of form.querySelectorAll("label.option, label.grid-option")) {
     const box = target.getBoundingClientRect();
     if (box.height < minTarget) problems.push(`option ${target.textContent.slice(0, 30)} is
