@@ -68,6 +68,7 @@ class _Builder:
         self.fields: dict[str, forms.Field] = {}
         self.initial: dict[str, Any] = {}
         self.layout: list = []
+        self.box_labels: dict[str, str] = {}  # an "other" option's box: its label
 
     def pipe(self, text: str) -> str:
         """Return the text with its pipes filled; the engine escapes all of it."""
@@ -101,6 +102,7 @@ def _others(item: Item, builder: _Builder) -> dict[str, OtherBox]:
             name = item.other_field(option.code)
             builder.add(name, forms.CharField(max_length=500), builder.answers.get(name))
             boxes[str(option.code)] = OtherBox(name, other_label(builder.pipe(option.text)))
+            builder.box_labels[name] = boxes[str(option.code)].label
     return boxes
 
 
@@ -331,12 +333,19 @@ def page_form(
         # Only the engine's messages count; Django's own checks are not the rules here.
         form._errors = ErrorDict(
             {
-                name: form.error_class([message])
+                name: form.error_class([_message(name, message, builder)])
                 for name, message in (errors or {}).items()
                 if name in form.fields
             }
         )
     return form
+
+
+def _message(name: str, message: str, builder: _Builder) -> str:
+    """Return the error as shown: an empty "other" box's in the words of its label."""
+    if name in builder.box_labels and message.startswith("Please type in your answer for"):
+        return format_html("{}.", builder.box_labels[name])
+    return message
 
 
 def error_anchor(form: PageForm, name: str) -> str:

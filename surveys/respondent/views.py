@@ -532,4 +532,6 @@ def email_opt_out_confirm(request):
     member = None if member_id is None else _member_where(pk=member_id)
     if member is None or not _launched(member.round):
         return _neutral(request)
-    return _opt_out(request, member)
+    # The same browser may have the survey open: then the way back leads there.
+    in_survey = request.session.get(SESSION_KEY) == member.pk
+    return _opt_out(request, member, back=reverse("surveys:resume") if in_survey else None)

@@ -141,7 +141,7 @@ def test_an_opt_out_token_depends_on_the_token_key(ann):
 def test_the_opt_out_page_of_the_survey_leads_back_to_it(client, ann):
     client.get(link_of(ann))
     page = client.get("/r/opt-out/").content.decode()
-    assert '<a href="/r/continue/">Back to the survey</a>' in page
+    assert 'href="/r/continue/">No, back to the survey</a>' in page
     assert client.get("/r/continue/").status_code == 302
     done = client.post("/r/opt-out/", {"scope": "reminders"}).content.decode()
     assert "Back to the survey" in done

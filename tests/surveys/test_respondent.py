@@ -342,6 +342,26 @@ def test_the_email_opt_out_link_changes_nothing_on_get(client, ann):
     assert ann.opted_out_reminders_at is None
 
 
+def _back_link(html: str) -> str | None:
+    match = re.search(r'<a [^>]*href="([^"]+)"[^>]*>No, back to the survey</a>', html)
+    return match and match.group(1)
+
+
+def test_the_opt_out_page_leads_back_to_the_survey(client, ann):
+    _started(client, ann)
+    html = client.get("/r/opt-out/").content.decode()
+    assert _back_link(html) == "/r/continue/"
+    assert client.get(_back_link(html))["Location"] == "/r/page/intro/"
+    by_email = client.get(f"/o/{optout_token_for(ann.token_nonce)}/", follow=True)
+    assert _back_link(by_email.content.decode()) == "/r/continue/"  # same browser, same survey
+
+
+def test_the_email_opt_out_page_in_another_browser_says_how_to_answer_instead(client, ann):
+    html = client.get(f"/o/{optout_token_for(ann.token_nonce)}/", follow=True).content.decode()
+    assert _back_link(html) is None
+    assert "To answer the survey instead, open the link in your invitation email" in html
+
+
 def test_the_email_one_click_opt_out_post_records_it(ann):
     mail_client = Client(enforce_csrf_checks=True)
     response = mail_client.post(
