@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("panels/", include("panels.urls")),
     path("questionnaires/", include("surveys.urls")),
+    path("dashboard/", include("reminders.dashboard.urls")),
     path("r/", include("surveys.urls_respondent")),
     path("o/", email_opt_out_confirm, name="email_opt_out_confirm"),
     path("o/<str:token>/", email_opt_out, name="email_opt_out"),
