@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("panels", "surveys_admin")
+NAMESPACES = ("panels", "surveys_admin", "dashboard")
 
 
 def _evaluator_urls(values: dict[str, dict]):
@@ -36,6 +36,7 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
         {
             "panels": {"pk": round_2016.pk, "job": job.pk},
             "surveys_admin": {"pk": version.pk, "page_id": version.definition["pages"][0]["id"]},
+            "dashboard": {"pk": round_2016.pk, "table": "sites"},
         }
     )
     assert len(urls) >= 12
