@@ -177,6 +177,8 @@ OTHER_FATES = [
 ANSWER_FATES = [("complete", 0.8), ("partial", 0.12), ("break_off", 0.08)]
 EVERY_FATE = [f for f, _ in OTHER_FATES] + [f for f, _ in ANSWER_FATES]
 NOT_ELIGIBLE_REASONS = ["left the post", "duplicate listing", "screened out: not involved"]
+# The share of contacts who answer readily, round after round.
+KEEN_SHARE = 0.3
 # How likely each message is to be the one a respondent answers (invitation first).
 TRIGGER_WEIGHTS = [0.5, 0.25, 0.15, 0.1]
 
@@ -193,7 +195,9 @@ def _fates(members: list[Member], rng: random.Random, factor: float) -> dict[int
     """Decide each member's fate: a contact answers more or less readily in every round."""
     fates = {}
     for member in members:
-        propensity = 0.08 + 0.6 * random.Random(member.contact_id).random()
+        # Most answers come from the same people round after round.
+        keen = random.Random(member.contact_id).random() < KEEN_SHARE
+        propensity = 0.85 if keen else 0.06
         x, fate = rng.random(), "no_response"
         for name, share in OTHER_FATES:
             if x < share:

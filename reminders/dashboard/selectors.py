@@ -15,8 +15,16 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from panels import rates
-from panels.models import Disposition, DispositionChange, Member, Panel, Round, RoundStatus
-from panels.selectors import round_disposition_counts, round_disposition_counts_by
+from panels.models import (
+    Disposition,
+    DispositionChange,
+    Member,
+    OrganisationType,
+    Panel,
+    Round,
+    RoundStatus,
+)
+from panels.selectors import NO_GROUP, round_disposition_counts_by
 from reminders.models import Message
 
 # The rates each breakdown table shows beside its counts.
@@ -81,29 +89,81 @@ class SiteRow(GroupRow):
         return self.complete > 0
 
 
-def round_headline(*, round: Round, e: float | None = None) -> rates.Rates:
-    """Return the round's disposition counts and every rate (one query)."""
-    return rates.compute(round_disposition_counts(round=round), e=e)
+@dataclass(frozen=True)
+class RoundNumbers:
+    headline: rates.Rates
+    sites: list[SiteRow]
+    breakdowns: dict[str, list[GroupRow]]  # by cohort, org_group and job_title
 
 
-def round_site_table(*, round: Round, e: float | None = None) -> list[SiteRow]:
-    """Return one row per site with a list in the round, in site order (two queries)."""
-    counts = round_disposition_counts_by(round=round, by="site")
-    panels = Panel.objects.filter(round=round).select_related("site").order_by("site__code")
-    return [
-        SiteRow(
-            name=panel.site.name,
-            result=rates.compute(counts.get(panel.site.name, {}), e=e),
-            cohort=panel.site.cohort,
-            cohort_year=panel.site.cohort_year,
-            refreshed_at=panel.refreshed_at,
-        )
-        for panel in panels
-    ]
+def _add(into: dict[str, int], disposition: str, n: int) -> None:
+    into[disposition] = into.get(disposition, 0) + n
+
+
+def _counts_by_panel_and_type(round_: Round) -> list[tuple[int, int | None, str, int]]:
+    """Return the round's members counted by panel, organisation type and disposition
+    (one query over the members alone, no join: a site and a group are looked up after)."""
+    rows = (
+        Member.objects.filter(round=round_)
+        .values_list("panel_id", "organisation_type_id", "disposition")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return list(rows)
+
+
+def _group_keys() -> dict[int | None, tuple]:
+    """Return each organisation type's analysis group as a sort key (one query)."""
+    keys: dict[int | None, tuple] = {None: (True, 0, NO_GROUP)}
+    types = OrganisationType.objects.select_related("analysis_group")
+    for t in types:
+        keys[t.pk] = (False, t.analysis_group.position, t.analysis_group.name)
+    return keys
+
+
+def round_numbers(*, round: Round, e: float | None = None) -> RoundNumbers:
+    """Return every count and rate of the dashboard (four queries): overall, per site,
+    per cohort and per organisation group from one pass over the members (a site's cohort
+    is the site's, a type's group the type's), and per job title."""
+    panels = list(Panel.objects.filter(round=round).select_related("site").order_by("site__code"))
+    site_of = {panel.pk: panel.site_id for panel in panels}
+    group_of = _group_keys()
+    overall: dict[str, int] = {}
+    by_site: dict[int, dict[str, int]] = {}
+    by_group: dict[tuple, dict[str, int]] = {}
+    for panel_id, type_id, disposition, n in _counts_by_panel_and_type(round):
+        _add(overall, disposition, n)
+        _add(by_site.setdefault(site_of[panel_id], {}), disposition, n)
+        _add(by_group.setdefault(group_of[type_id], {}), disposition, n)
+    by_cohort: dict[int, dict[str, int]] = {}
+    for panel in panels:
+        for disposition, n in by_site.get(panel.site_id, {}).items():
+            _add(by_cohort.setdefault(panel.site.cohort, {}), disposition, n)
+    sites = [_site_row(panel, by_site.get(panel.site_id, {}), e) for panel in panels]
+    breakdowns = {
+        "cohort": [
+            GroupRow(f"Cohort {c}", rates.compute(by_cohort[c], e=e)) for c in sorted(by_cohort)
+        ],
+        "org_group": [
+            GroupRow(key[2], rates.compute(by_group[key], e=e)) for key in sorted(by_group)
+        ],
+        "job_title": round_group_table(round=round, by="job_title", e=e),
+    }
+    return RoundNumbers(rates.compute(overall, e=e), sites, breakdowns)
+
+
+def _site_row(panel: Panel, counts: dict[str, int], e: float | None) -> SiteRow:
+    return SiteRow(
+        name=panel.site.name,
+        result=rates.compute(counts, e=e),
+        cohort=panel.site.cohort,
+        cohort_year=panel.site.cohort_year,
+        refreshed_at=panel.refreshed_at,
+    )
 
 
 def round_group_table(*, round: Round, by: str, e: float | None = None) -> list[GroupRow]:
-    """Return one row per cohort, organisation group or job title (one query)."""
+    """Return one row per group of `by` (see panels.selectors.GROUP_CHOICES), one query."""
     counts = round_disposition_counts_by(round=round, by=by)
     return [GroupRow(name=name, result=rates.compute(c, e=e)) for name, c in counts.items()]
 

@@ -38,7 +38,8 @@ def _labelled(result: rates.Rates, names) -> list[tuple[str, str, rates.Rate]]:
 def round_dashboard(request, pk):
     round_ = _round(pk)
     form, e = _e(request)
-    headline = selectors.round_headline(round=round_, e=e)
+    numbers = selectors.round_numbers(round=round_, e=e)
+    headline = numbers.headline
     progress = selectors.round_progress(round=round_)
     context = {
         "round": round_,
@@ -53,10 +54,9 @@ def round_dashboard(request, pk):
             (value, label, rates.AAPOR_CODES[value][0], headline.counts.get(value, 0))
             for value, label in Disposition.choices
         ],
-        "sites": selectors.round_site_table(round=round_, e=e),
+        "sites": numbers.sites,
         "breakdowns": [
-            (by, label, selectors.round_group_table(round=round_, by=by, e=e))
-            for by, label in selectors.BREAKDOWNS.items()
+            (by, label, numbers.breakdowns[by]) for by, label in selectors.BREAKDOWNS.items()
         ],
         "progress": progress,
         "chart": progress.chart_data(),
@@ -65,18 +65,18 @@ def round_dashboard(request, pk):
 
 
 def _round_table(table: str, round_: Round, e: float | None):
-    if table == "headline":
-        return tables.headline_rows(selectors.round_headline(round=round_, e=e))
-    if table == "counts":
-        return tables.counts_rows(selectors.round_headline(round=round_, e=e))
-    if table == "sites":
-        return tables.site_rows(selectors.round_site_table(round=round_, e=e))
-    if table in selectors.BREAKDOWNS:
-        rows = selectors.round_group_table(round=round_, by=table, e=e)
-        return tables.group_rows(selectors.BREAKDOWNS[table], rows)
     if table == "days":
         return tables.day_rows(selectors.round_progress(round=round_))
-    raise Http404("No such table.")
+    if table not in ("headline", "counts", "sites", *selectors.BREAKDOWNS):
+        raise Http404("No such table.")
+    numbers = selectors.round_numbers(round=round_, e=e)
+    if table == "headline":
+        return tables.headline_rows(numbers.headline)
+    if table == "counts":
+        return tables.counts_rows(numbers.headline)
+    if table == "sites":
+        return tables.site_rows(numbers.sites)
+    return tables.group_rows(selectors.BREAKDOWNS[table], numbers.breakdowns[table])
 
 
 def _csv(rows, filename: str) -> HttpResponse:
