@@ -121,9 +121,6 @@ def main() -> None:
 
         readers = {
             "every count and rate": lambda: selectors.round_numbers(round=round_),
-            "of which by job title": lambda: selectors.round_group_table(
-                round=round_, by="job_title"
-            ),
             "completes by day": lambda: selectors.round_progress(round=round_),
         }
         base = _best(baseline)

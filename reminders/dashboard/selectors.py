@@ -24,7 +24,7 @@ from panels.models import (
     Round,
     RoundStatus,
 )
-from panels.selectors import NO_GROUP, round_disposition_counts_by
+from panels.selectors import NO_GROUP
 from reminders.models import Message
 
 # The rates each breakdown table shows beside its counts.
@@ -100,16 +100,27 @@ def _add(into: dict[str, int], disposition: str, n: int) -> None:
     into[disposition] = into.get(disposition, 0) + n
 
 
-def _counts_by_panel_and_type(round_: Round) -> list[tuple[int, int | None, str, int]]:
-    """Return the round's members counted by panel, organisation type and disposition
-    (one query over the members alone, no join: a site and a group are looked up after)."""
+def _counts_by_panel_type_and_titles(round_: Round) -> list[tuple]:
+    """Return the round's members counted by panel, organisation type, list of job titles
+    and disposition: one query over the members alone, no join (a site and a group are
+    looked up after, and each title of a list counted in Python). Job titles are a short
+    coded list in the study's questionnaires, so the rows stay few however large the round."""
     rows = (
         Member.objects.filter(round=round_)
-        .values_list("panel_id", "organisation_type_id", "disposition")
+        .values_list("panel_id", "organisation_type_id", "job_titles", "disposition")
         .annotate(n=Count("pk"))
         .order_by()
     )
     return list(rows)
+
+
+def _titles(job_titles) -> set:
+    """Return a member's distinct job titles ({None}: none given), each counted once."""
+    if isinstance(job_titles, list):
+        found = {str(t) for t in job_titles if t not in (None, "")}
+        if found:
+            return found
+    return {None}
 
 
 def _group_keys() -> dict[int | None, tuple]:
@@ -122,19 +133,23 @@ def _group_keys() -> dict[int | None, tuple]:
 
 
 def round_numbers(*, round: Round, e: float | None = None) -> RoundNumbers:
-    """Return every count and rate of the dashboard (four queries): overall, per site,
-    per cohort and per organisation group from one pass over the members (a site's cohort
-    is the site's, a type's group the type's), and per job title."""
+    """Return every count and rate of the dashboard (three queries): overall, per site,
+    per cohort, per organisation group and per job title from one pass over the members
+    (a site's cohort is the site's, a type's group the type's; a member with several job
+    titles counts under each)."""
     panels = list(Panel.objects.filter(round=round).select_related("site").order_by("site__code"))
     site_of = {panel.pk: panel.site_id for panel in panels}
     group_of = _group_keys()
     overall: dict[str, int] = {}
     by_site: dict[int, dict[str, int]] = {}
     by_group: dict[tuple, dict[str, int]] = {}
-    for panel_id, type_id, disposition, n in _counts_by_panel_and_type(round):
+    by_title: dict[str | None, dict[str, int]] = {}
+    for panel_id, type_id, titles, disposition, n in _counts_by_panel_type_and_titles(round):
         _add(overall, disposition, n)
         _add(by_site.setdefault(site_of[panel_id], {}), disposition, n)
         _add(by_group.setdefault(group_of[type_id], {}), disposition, n)
+        for title in _titles(titles):
+            _add(by_title.setdefault(title, {}), disposition, n)
     by_cohort: dict[int, dict[str, int]] = {}
     for panel in panels:
         for disposition, n in by_site.get(panel.site_id, {}).items():
@@ -147,7 +162,10 @@ def round_numbers(*, round: Round, e: float | None = None) -> RoundNumbers:
         "org_group": [
             GroupRow(key[2], rates.compute(by_group[key], e=e)) for key in sorted(by_group)
         ],
-        "job_title": round_group_table(round=round, by="job_title", e=e),
+        "job_title": [
+            GroupRow(title or NO_GROUP, rates.compute(by_title[title], e=e))
+            for title in sorted(by_title, key=lambda t: (t is None, t or ""))
+        ],
     }
     return RoundNumbers(rates.compute(overall, e=e), sites, breakdowns)
 
@@ -160,12 +178,6 @@ def _site_row(panel: Panel, counts: dict[str, int], e: float | None) -> SiteRow:
         cohort_year=panel.site.cohort_year,
         refreshed_at=panel.refreshed_at,
     )
-
-
-def round_group_table(*, round: Round, by: str, e: float | None = None) -> list[GroupRow]:
-    """Return one row per group of `by` (see panels.selectors.GROUP_CHOICES), one query."""
-    counts = round_disposition_counts_by(round=round, by=by)
-    return [GroupRow(name=name, result=rates.compute(c, e=e)) for name, c in counts.items()]
 
 
 def _completion_day_counts(round_: Round) -> tuple[dict[datetime.date, int], int]:
