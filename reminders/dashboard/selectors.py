@@ -10,14 +10,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Count
 from django.utils import timezone
 
 from panels import rates
 from panels.models import (
     Disposition,
-    DispositionChange,
     Member,
     OrganisationType,
     Panel,
@@ -180,28 +178,42 @@ def _site_row(panel: Panel, counts: dict[str, int], e: float | None) -> SiteRow:
     )
 
 
+_COMPLETION_DAYS_SQL = """
+    SELECT {day}, count(*)
+    FROM (
+        SELECT m.id, max(c.at) AS became_complete
+        FROM panels_member m
+        LEFT JOIN panels_dispositionchange c
+            ON c.member_id = m.id AND c.to_disposition = %s
+        WHERE m.round_id = %s AND m.disposition = %s
+        GROUP BY m.id
+    ) t
+    GROUP BY 1
+"""
+
+
 def _completion_day_counts(round_: Round) -> tuple[dict[datetime.date, int], int]:
-    """Return completes per day of their (latest) change to complete, and how many
-    complete members have no such change recorded (one query)."""
-    became_complete = (
-        DispositionChange.objects.filter(member=OuterRef("pk"), to_disposition=RESPONDED)
-        .order_by("-at", "-pk")
-        .values("at")[:1]
+    """Return completes per day (in the study's time zone) of their latest change to
+    complete, and how many complete members have no such change recorded (one query)."""
+    day, day_params = connection.ops.datetime_cast_date_sql(
+        "t.became_complete", (), timezone.get_current_timezone_name()
     )
-    rows = (
-        Member.objects.filter(round=round_, disposition=RESPONDED)
-        .annotate(day=TruncDate(Subquery(became_complete)))
-        .values_list("day")
-        .annotate(n=Count("pk"))
-        .order_by("day")
-    )
+    sql = _COMPLETION_DAYS_SQL.format(day=day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*day_params, RESPONDED, round_.pk, RESPONDED])
+        rows = cursor.fetchall()
     by_day, undated = {}, 0
-    for day, n in rows:
-        if day is None:
+    for found, n in rows:
+        if found is None:
             undated += n
         else:
-            by_day[day] = n
+            by_day[_as_date(found)] = n
     return by_day, undated
+
+
+def _as_date(value) -> datetime.date:
+    """SQLite returns the day as text."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 @dataclass(frozen=True)

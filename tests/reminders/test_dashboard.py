@@ -117,6 +117,13 @@ def test_completes_by_day_add_up_with_the_invitation_and_reminder_on_their_days(
     page = _dashboard(client, round_20)
     assert 'id="progress-data" type="application/json"' in page
     assert '"cumulative": [4, 4, 4, 4, 6, 6, 6]' in page
+    # A member made complete with no change recorded is counted, but not given a day.
+    Member.objects.filter(round=round_20, disposition="not_started").filter(
+        pk=Member.objects.filter(round=round_20, disposition="not_started").first().pk
+    ).update(disposition="complete")
+    page = _dashboard(client, round_20)
+    assert "1 complete member with no recorded date of completion is not in the chart" in page
+    assert '"cumulative": [4, 4, 4, 4, 6, 6, 6]' in page
 
 
 def test_every_table_is_spreadsheet_safe(client, alice, round_20):
