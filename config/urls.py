@@ -18,6 +18,7 @@ urlpatterns = [
     path("fieldwork/", include("reminders.urls")),
     path("analysis/", include("surveys.analysis.urls")),
     path("r/", include("surveys.respondent.urls")),
+    path("dashboard/", include("reminders.dashboard.urls")),
     path("o/", email_opt_out_confirm, name="email_opt_out_confirm"),
     path("o/<str:token>/", email_opt_out, name="email_opt_out"),
 ]

@@ -148,3 +148,63 @@ def demo_list(site_names: dict[int, str], seed: int = 2016) -> ListFile:
                 )
             )
     return ListFile(columns=columns, rows=rows)
+
+
+def demo_history(*, source, rounds: list, seed: int = 2015) -> None:
+    """Give each earlier round the source round's contacts, a few fewer the further back
+    (lists grew over the years), with each site's list last updated a week before that
+    round's fieldwork and carried from the round before."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from panels.models import Member, Panel
+    from panels.services import round_carry_forward
+
+    rng = random.Random(seed)
+    previous = None
+    for back, round_ in enumerate(reversed(rounds), start=1):
+        round_carry_forward(source=source, target=round_)
+        ids = list(Member.objects.filter(round=round_).order_by("pk").values_list("pk", flat=True))
+        Member.objects.filter(pk__in=rng.sample(ids, len(ids) * back // 25)).delete()
+        listed = timezone.make_aware(datetime.combine(round_.fieldwork_start, time(9)))
+        Member.objects.filter(round=round_).update(added_at=listed - timedelta(days=1))
+        Panel.objects.filter(round=round_).update(
+            refreshed_at=listed - timedelta(days=7), carried_from=None
+        )
+        if previous is not None:
+            _link_panels(earlier=round_, later=previous)
+        previous = round_
+
+
+def _link_panels(*, earlier, later) -> None:
+    from panels.models import Panel
+
+    earlier_panels = dict(Panel.objects.filter(round=earlier).values_list("site_id", "pk"))
+    later_panels = list(Panel.objects.filter(round=later))
+    for panel in later_panels:
+        panel.carried_from_id = earlier_panels.get(panel.site_id)
+    Panel.objects.bulk_update(later_panels, ["carried_from"])
+
+
+LATE_PEOPLE = [("Rosa", "Calder"), ("Tariq", "Holme"), ("Wen", "Lindley"), ("Bea", "Ossett")]
+
+
+def late_list(site_names: dict[int, str], code: int = 1) -> ListFile:
+    """Return a site's short list that came after the invitation went out."""
+    columns = ["first_name", "last_name", "email", "site", "organisation", "organisation_type"]
+    rows = [
+        (
+            number,
+            {
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}.late@example.net".lower(),
+                "site": str(code),
+                "organisation": ORGANISATIONS[1].format(site=site_names[code]),
+                "organisation_type": "1",
+            },
+        )
+        for number, (first, last) in enumerate(LATE_PEOPLE, start=2)
+    ]
+    return ListFile(columns=columns, rows=rows)

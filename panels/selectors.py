@@ -101,8 +101,9 @@ def _group_name(by: str, group) -> str:
     return f"Cohort {group}" if by == "cohort" else str(group)
 
 
-def _job_title_rows(round_: Round) -> list[tuple]:
-    sql = """
+# A member's job titles, one row each (a member with none: one row with no title).
+_JOB_TITLE_SQL = {
+    "postgresql": """
         SELECT title, m.disposition, count(*)
         FROM panels_member m
         LEFT JOIN LATERAL jsonb_array_elements_text(
@@ -111,7 +112,22 @@ def _job_title_rows(round_: Round) -> list[tuple]:
         WHERE m.round_id = %s
         GROUP BY title, m.disposition
         ORDER BY title NULLS LAST, m.disposition
-    """
+    """,
+    # The first-run database: the same rows through SQLite's JSON table function.
+    "sqlite": """
+        SELECT t.value, m.disposition, count(*)
+        FROM panels_member m
+        LEFT JOIN json_each(
+            CASE WHEN json_type(m.job_titles) = 'array' THEN m.job_titles END
+        ) AS t
+        WHERE m.round_id = %s
+        GROUP BY t.value, m.disposition
+        ORDER BY t.value IS NULL, t.value, m.disposition
+    """,
+}
+
+
+def _job_title_rows(round_: Round) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [round_.pk])
+        cursor.execute(_JOB_TITLE_SQL[connection.vendor], [round_.pk])
         return cursor.fetchall()

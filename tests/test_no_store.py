@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("panels", "surveys_admin", "reminders", "surveys_analysis")
+NAMESPACES = ("panels", "surveys_admin", "reminders", "surveys_analysis", "dashboard")
 
 
 def _evaluator_urls(values: dict[str, dict]):
@@ -52,6 +52,7 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
             "surveys_admin": {"pk": version.pk, "page_id": version.definition["pages"][0]["id"]},
             "reminders": {"pk": round_2016.pk, "message": message.pk, "member": member.pk},
             "surveys_analysis": {"fmt": "csv"},
+            "dashboard": {"pk": round_2016.pk, "table": "sites"},
         }
     )
     assert len(urls) >= 26
