@@ -95,7 +95,7 @@ def test_cells_hold_the_codes_chosen_and_a_dont_know_is_marked_as_such(rounds, t
         {
             "consent": 1,
             "respondent.org_type": 12,
-            "respondent.org_type.other.12": "=HYPERLINK(\"http://x\")",
+            "respondent.org_type.other.12": '=HYPERLINK("http://x")',
             "respondent.job_title": [3, 7],
             "respondent.time_in_post": {"years": 3, "months": 2},
             "barrier.lack_of_trust": 1,
@@ -104,7 +104,7 @@ def test_cells_hold_the_codes_chosen_and_a_dont_know_is_marked_as_such(rounds, t
     )
     [row] = wide(round_2016, tmp_path)
     assert row["respondent.org_type"] == "12"
-    assert row["respondent.org_type.other.12"] == "'=HYPERLINK(\"http://x\")"
+    assert row["respondent.org_type.other.12"] == '\'=HYPERLINK("http://x")'
     assert row["respondent.org_type.other.14"] == str(NOT_ASKED)  # its option was not chosen
     assert [row[f"respondent.job_title.{n}"] for n in range(1, 11)] == list("0010001000")
     assert (row["respondent.time_in_post.years"], row["respondent.time_in_post.months"]) == (
@@ -161,9 +161,7 @@ def test_a_response_on_another_version_shows_not_in_this_rounds_version(rounds, 
     assert (new["version"], old["version"]) == ("2", "1")
 
 
-def test_complete_only_by_default_partials_on_request_and_a_column_says_which(
-    rounds, tmp_path
-):
+def test_complete_only_by_default_partials_on_request_and_a_column_says_which(rounds, tmp_path):
     round_2016, _ = rounds
     respond(member_of(round_2016, 1), {"consent": 1, "comments": "All good"})
     respond(
