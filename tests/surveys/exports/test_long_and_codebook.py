@@ -76,8 +76,8 @@ def test_the_codebook_gives_full_text_options_condition_and_change(rounds, seed_
 
 
 def test_the_codebook_names_the_condition_that_decides_who_is_asked(seed_versions, tmp_path):
-    from tests.surveys.exports.test_wide import routed_2020
     from tests.surveys.exports.conftest import seed_round
+    from tests.surveys.exports.test_wide import routed_2020
 
     round_ = seed_round("2020 routed", 2020, routed_2020(seed_versions))
     entries = {e.column: e for e in codebook_entries(round_)}
