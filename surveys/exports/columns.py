@@ -62,6 +62,8 @@ class Column:
     # A number typed by the respondent: any value is an answer (the rest: negative codes
     # are missing codes).
     free_number: bool = False
+    # A choice answered by one code (single, consent, grid row): filled inline by cells().
+    coded: bool = False
 
     @property
     def all_value_labels(self) -> dict[int, str]:
@@ -151,7 +153,7 @@ def item_columns(defn: Definition, item: Item, *, identified: bool) -> list[Colu
     if kind in ("single", "consent", "row"):
         dk = dont_know_codes(item)
         labels = {o.code: o.text for o in item.options or item.scale if o.code not in dk}
-        main = Column(code, code, label, True, labels, dk, _coded(code, frozenset(dk)))
+        main = Column(code, code, label, True, labels, dk, _coded(code, frozenset(dk)), coded=True)
         typed = f"{label} (label typed in)"
         extra = [Column(item.label_field, code, typed, False, get=_companion(item.label_field))]
         return [main, *extra] if item.other else [main, *_others(item, label)]
@@ -236,21 +238,56 @@ def union_columns(definitions: Iterable[Definition], *, identified: bool) -> lis
     return list(by_name.values())
 
 
+# How a run of columns of one item is filled (``VersionPlan.groups``).
+CODED, GENERAL, ABSENT = 0, 1, 2
+
+
 @dataclass(frozen=True)
 class VersionPlan:
-    """How to fill the columns from one version's responses."""
+    """How to fill the columns from one version's responses.
 
-    getters: tuple[tuple[Getter | None, str], ...]  # (getter or None if not in version, code)
+    ``groups``: the columns in order as runs of one item code each, as
+    (code, CODED, don't-know codes) for a choice answered by one code (the bulk of a
+    questionnaire: grid rows), (code, GENERAL, getters) for the rest, and
+    (code, ABSENT, number of columns) for an item the version does not have.
+    """
+
+    groups: tuple[tuple[str, int, Any], ...]
     page_index: Mapping[str, int]  # item code -> index of its page
     pages: Mapping[str, int]  # page id -> index
 
+    @property
+    def getters(self) -> list[tuple[Getter | None, str]]:
+        """Return (getter or None when not in the version, item code) per column."""
+        flat: list[tuple[Getter | None, str]] = []
+        for code, kind, payload in self.groups:
+            if kind == ABSENT:
+                flat += [(None, code)] * payload
+            elif kind == CODED:
+                flat.append((_coded(code, payload), code))
+            else:
+                flat += [(get, code) for get in payload]
+        return flat
+
 
 def version_plan(defn: Definition, columns: list[Column], *, identified: bool) -> VersionPlan:
-    """Return, per column, this version's getter (None when the version lacks the column)."""
-    own = {c.name: c.get for c in definition_columns(defn, identified=identified)}
-    getters = tuple((own.get(c.name), c.item_code) for c in columns)
+    """Return how this version fills each column (NOT_IN_VERSION where it lacks one)."""
+    own = {c.name: c for c in definition_columns(defn, identified=identified)}
+    groups: list[tuple[str, int, Any]] = []
+    for column in columns:
+        mine = own.get(column.name)
+        kind = ABSENT if mine is None else CODED if mine.coded else GENERAL
+        last = groups[-1] if groups else None
+        if last and last[0] == column.item_code and last[1] == kind == ABSENT:
+            groups[-1] = (last[0], ABSENT, last[2] + 1)
+        elif last and last[0] == column.item_code and last[1] == kind == GENERAL:
+            groups[-1] = (last[0], GENERAL, (*last[2], mine.get))
+        elif kind == CODED:
+            groups.append((column.item_code, CODED, frozenset(mine.dont_know)))
+        else:
+            groups.append((column.item_code, kind, 1 if mine is None else (mine.get,)))
     page_index = {code: defn.pages_by_id[item.page_id].index for code, item in defn.items.items()}
-    return VersionPlan(getters, page_index, {p.id: p.index for p in defn.pages})
+    return VersionPlan(tuple(groups), page_index, {p.id: p.index for p in defn.pages})
 
 
 def statuses(
@@ -276,17 +313,36 @@ def statuses(
 
 
 def cells(plan: VersionPlan, answers: Mapping, not_asked: Iterable[str], reached) -> list:
-    """Return the answer cells of one response, in the columns' order."""
-    status = statuses(plan, answers, not_asked, reached)
-    memo: dict[str, Any] = {}
-    row = []
-    for get, code in plan.getters:
-        if get is None:
-            row.append(NOT_IN_VERSION)
+    """Return the answer cells of one response, in the columns' order.
+
+    Called once per response and column, so it is written for speed: the common cases
+    inline, a getter called only for answered items of other types.
+    """
+    skipped = not_asked if isinstance(not_asked, set | frozenset) else set(not_asked)
+    page_index = plan.page_index
+    row: list[Any] = []
+    append, extend = row.append, row.extend
+    for code, kind, payload in plan.groups:
+        if kind == ABSENT:
+            extend([NOT_IN_VERSION] * payload)
             continue
-        if code not in memo:
-            memo[code] = status(code)
-        row.append(get(answers, memo[code]))
+        value = answers.get(code)
+        if value is None or value == "" or value == []:
+            if code in skipped:
+                missing = NOT_ASKED
+            elif reached is not None and page_index.get(code, 0) > reached:
+                missing = NOT_REACHED
+            else:
+                missing = SKIPPED
+            if kind == CODED:
+                append(missing)
+            else:
+                extend([missing] * len(payload))
+        elif kind == CODED:
+            append(DONT_KNOW if value in payload else value)
+        else:
+            for get in payload:
+                append(get(answers, None))
     return row
 
 

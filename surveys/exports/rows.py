@@ -31,6 +31,11 @@ from surveys.exports.pseudonyms import ki_numbers_assign
 from surveys.models import Response, Version
 
 CHUNK = 2000
+PROGRESS_EVERY = 500
+RESPONSE_FIELDS = (
+    "pk", "member_id", "version_id", "answers", "not_asked", "pages_done", "started_at",
+    "completed_at",
+)  # fmt: skip
 Progress = Callable[[int], None]
 
 
@@ -74,15 +79,24 @@ class Export:
     _versions: dict[int, Version] = field(default_factory=dict, repr=False)
 
     def queryset(self):
-        related = ["member__panel__site", "member__organisation_type__analysis_group"]
-        if self.identified:
-            related.append("member__contact")
         return (
             Response.objects.filter(member__round=self.round)
             .exclude(member__disposition=Disposition.REFUSED)
-            .select_related(*related)
             .order_by("member__ki_number", "pk")
         )
+
+    def fields(self) -> list[str]:
+        """Return the fields read per response: the response's, then the fixed columns'."""
+        fixed = [
+            "member__ki_number", "member__panel__site__code", "member__panel__site__cohort",
+            "member__organisation_type__analysis_group__name", "member__job_titles",
+        ]  # fmt: skip
+        if self.identified:
+            fixed += [
+                "member__contact__first_name", "member__contact__last_name",
+                "member__contact__email", "member__organisation",
+            ]  # fmt: skip
+        return [*RESPONSE_FIELDS, *fixed]
 
     @cached_property
     def versions(self) -> list[Version]:
@@ -116,17 +130,24 @@ class Export:
         """Return the number of responses read (an upper bound of the rows written)."""
         return self.queryset().count()
 
-    def responses(self, progress: Progress | None = None) -> Iterator[tuple[Response, bool]]:
-        """Yield (response, counts as complete) for each response exported."""
+    def responses(self, progress: Progress | None = None) -> Iterator[tuple[Response, bool, tuple]]:
+        """Yield (response, counts as complete, fixed fields) for each response exported.
+
+        Rows are read as tuples in chunks from a server-side cursor; the response handed
+        to the completeness rule is an unsaved instance holding what was read.
+        """
         ki_numbers_assign(round=self.round)
         versions = {v.pk: v for v in self.versions}
-        for done, response in enumerate(self.queryset().iterator(self.chunk_size), start=1):
+        rows = self.queryset().values_list(*self.fields()).iterator(self.chunk_size)
+        width = len(RESPONSE_FIELDS)
+        for done, values in enumerate(rows, start=1):
+            response = Response(**dict(zip(RESPONSE_FIELDS, values[:width], strict=True)))
             response.version = versions[response.version_id]
             complete = completeness.counts_as_complete(round=self.round, response=response)
-            if progress and done % 500 == 0:
+            if progress and done % PROGRESS_EVERY == 0:
                 progress(done)
             if complete or self.include_partial:
-                yield response, complete
+                yield response, complete, values[width:]
 
     def reached(self, response: Response, plan: VersionPlan) -> int | None:
         """Return the furthest page index of an unfinished response (None when finished)."""
@@ -134,34 +155,28 @@ class Export:
             return None
         return max((plan.pages.get(p, -1) for p in response.pages_done), default=-1)
 
-    def fixed_cells(self, response: Response, complete: bool) -> list[Any]:
-        member = response.member
-        org_type = member.organisation_type
-        site = member.panel.site
-        row = [
-            member.ki_id,
-            site.code,
-            site.cohort,
-            org_type.analysis_group.name if org_type else "",
-            "; ".join(map(str, member.job_titles or [])),
+    def fixed_cells(self, response: Response, complete: bool, fixed: tuple) -> list[Any]:
+        ki_number, site, cohort, group, titles, *identity = fixed
+        return [
+            f"KI{ki_number}" if ki_number else "",
+            site,
+            cohort,
+            group or "",
+            "; ".join(map(str, titles or [])),
             int(complete),
             response.version.number,
             _when(response.started_at),
             _when(response.completed_at),
+            *identity,
         ]
-        if self.identified:
-            contact = member.contact
-            row += [contact.first_name, contact.last_name, contact.email, member.organisation]
-        return row
 
     def rows(self, progress: Progress | None = None) -> Iterator[list[Any]]:
         """Yield one row of cells per exported response (codes; missing codes negative)."""
         plans = self.plans
-        for response, complete in self.responses(progress):
+        for response, complete, fixed in self.responses(progress):
             plan = plans[response.version_id]
-            reached = self.reached(response, plan)
-            row = self.fixed_cells(response, complete)
-            row += cells(plan, response.answers, response.not_asked, reached)
+            row = self.fixed_cells(response, complete, fixed)
+            row += cells(plan, response.answers, response.not_asked, self.reached(response, plan))
             yield row
 
 
@@ -202,9 +217,9 @@ def long_rows(exports: list[Export], progress: Progress | None = None) -> Iterat
 
 def _long_rows_of(export: Export, progress: Progress | None) -> Iterator[list[Any]]:
     columns, plans, name = export.item_columns, export.plans, export.round.name
-    for response, _complete in export.responses(progress):
+    for response, complete, values in export.responses(progress):
         plan = plans[response.version_id]
-        fixed = export.fixed_cells(response, _complete)
+        fixed = export.fixed_cells(response, complete, values)
         head = [fixed[0], name, fixed[1], fixed[2], fixed[3]]
         answers = response.answers
         status = statuses(plan, answers, response.not_asked, export.reached(response, plan))
