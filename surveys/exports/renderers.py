@@ -128,7 +128,9 @@ def _column_values(values: tuple, numeric: bool, stata: bool) -> list | tuple:
     if numeric:
         if stata:
             return [STATA_MISSING.get(v, v) if v is not None and v < 0 else v for v in values]
-        return [np.nan if v is None else v for v in values]
+        if None in values:
+            return [np.nan if v is None else v for v in values]
+        return values  # numpy converts the numbers itself
     return [v if type(v) is str else ("" if v is None else str(v)) for v in values]
 
 

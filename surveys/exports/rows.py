@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.db.models.base import ModelState
+
 from panels.models import Disposition, Round, Site
 from surveys import completeness
 from surveys.definitions import definition_of
@@ -33,7 +35,7 @@ from surveys.models import Response, Version
 CHUNK = 2000
 PROGRESS_EVERY = 500
 RESPONSE_FIELDS = (
-    "pk", "member_id", "version_id", "answers", "not_asked", "pages_done", "started_at",
+    "id", "member_id", "version_id", "answers", "not_asked", "pages_done", "started_at",
     "completed_at",
 )  # fmt: skip
 Progress = Callable[[int], None]
@@ -141,7 +143,7 @@ class Export:
         rows = self.queryset().values_list(*self.fields()).iterator(self.chunk_size)
         width = len(RESPONSE_FIELDS)
         for done, values in enumerate(rows, start=1):
-            response = Response(**dict(zip(RESPONSE_FIELDS, values[:width], strict=True)))
+            response = _response(values[:width])
             response.version = versions[response.version_id]
             complete = completeness.counts_as_complete(round=self.round, response=response)
             if progress and done % PROGRESS_EVERY == 0:
@@ -180,8 +182,18 @@ class Export:
             yield row
 
 
+def _response(values: tuple) -> Response:
+    """Return an unsaved-looking Response holding the fields read (no defaults computed:
+    this runs once per response exported)."""
+    response = Response.__new__(Response)
+    response.__dict__.update(zip(RESPONSE_FIELDS, values, strict=True))
+    response._state = ModelState()
+    response._state.adding, response._state.db = False, "default"
+    return response
+
+
 def _when(moment) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+    return moment.isoformat(" ", "seconds") if moment else ""
 
 
 def label_rows(export: Export, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
