@@ -18,6 +18,7 @@ import random
 import resource
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 from _django import scratch_database
@@ -110,15 +111,19 @@ def in_child(work) -> dict:
     connections.close_all()
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read)
-        started = time.perf_counter()
-        result = work() or {}
-        result["seconds"] = time.perf_counter() - started
-        result["cpu"] = time.process_time()  # the child's own CPU (the machine may be busy)
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        os.write(write, json.dumps(result).encode())
-        os._exit(0)
+    if pid == 0:  # the child: it never returns into the parent's code
+        try:
+            os.close(read)
+            started = time.perf_counter()
+            result = work() or {}
+            result["seconds"] = time.perf_counter() - started
+            result["cpu"] = time.process_time()  # its own CPU (the machine may be busy)
+            result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            os.write(write, json.dumps(result).encode())
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(0)
     os.close(write)
     with os.fdopen(read) as pipe:
         data = pipe.read()
@@ -134,11 +139,13 @@ def copy_baseline(round_, path: Path) -> dict:
         " JOIN panels_member m ON m.id = r.member_id WHERE m.round_id = %s)"
         " TO STDOUT (FORMAT csv)"
     )
-    with connection.cursor() as cursor, open(path, "wb") as out:
-        copy = cursor.cursor.copy(sql, [round_.pk])
-        with copy:
-            for data in copy:
-                out.write(data)
+    with (
+        connection.cursor() as cursor,
+        open(path, "wb") as out,
+        cursor.cursor.copy(sql, [round_.pk]) as copy,
+    ):
+        for data in copy:
+            out.write(data)
     return {"bytes": path.stat().st_size}
 
 

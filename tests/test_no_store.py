@@ -35,7 +35,11 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
     urls = _evaluator_urls(
         {
             "panels": {"pk": round_2016.pk, "job": job.pk},
-            "surveys_admin": {"pk": version.pk, "page_id": version.definition["pages"][0]["id"]},
+            "surveys_admin": {
+                "pk": version.pk,
+                "page_id": version.definition["pages"][0]["id"],
+                "job": 1,
+            },
         }
     )
     assert len(urls) >= 12
