@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint bench browsers clean
+.PHONY: install run test lint bench browsers pspp clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -42,7 +42,20 @@ browsers:
 		echo "No Chromium at /usr/bin/chromium and no root to install it: browser tests will be skipped."; \
 	fi
 
-test: install browsers
+# GNU PSPP reads the exported .sav files back in the export tests (an independent reader).
+pspp:
+	@if command -v pspp >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing GNU PSPP for the export tests (apt-get install pspp)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q pspp >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q pspp >/dev/null; } || \
+		echo "GNU PSPP could not be installed: the .sav read-back test will fail."; \
+	else \
+		echo "No GNU PSPP and no root to install it: the .sav read-back test will fail."; \
+	fi
+
+test: install browsers pspp
 	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: install

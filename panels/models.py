@@ -220,17 +220,27 @@ class Member(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     opted_out_reminders_at = models.DateTimeField(null=True, blank=True)
     opted_out_study_at = models.DateTimeField(null=True, blank=True)
+    # The member's key-informant number in this round (KI1, KI2, ...): given once, in a
+    # random order, to the members who have a response when the round is first exported,
+    # and never changed, so that quotes and files keep naming the same informant.
+    ki_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["panel", "contact__last_name"]
         constraints = [
             models.UniqueConstraint(fields=["round", "contact"], name="member_once_per_round"),
+            models.UniqueConstraint(fields=["round", "ki_number"], name="member_ki_number_unique"),
         ]
         indexes = [models.Index(fields=["round", "disposition"])]
 
     def __str__(self) -> str:
         return f"{self.contact} on {self.panel}"
+
+    @property
+    def ki_id(self) -> str:
+        """Return the key-informant id (KI29), or "" before the round's first export."""
+        return f"KI{self.ki_number}" if self.ki_number else ""
 
     def clean(self) -> None:
         if self.panel_id and self.round_id and self.panel.round_id != self.round_id:

@@ -5,7 +5,14 @@ from django.utils.html import format_html, format_html_join
 from surveys.definitions import definition_of
 from surveys.engine.piping import answer_text
 from surveys.engine.values import is_answered
-from surveys.models import Questionnaire, Response, Version, VersionStatus
+from surveys.models import (
+    DownloadLog,
+    ExportJob,
+    Questionnaire,
+    Response,
+    Version,
+    VersionStatus,
+)
 
 
 @admin.register(Questionnaire)
@@ -150,3 +157,39 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AdminRoleOnly(admin.ModelAdmin):
+    """Read by admins only (the admin role or a superuser); written by the exports alone."""
+
+    def has_view_permission(self, request, obj=None):
+        from surveys.exports.permissions import is_admin
+
+        return is_admin(request.user)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DownloadLog)
+class DownloadLogAdmin(AdminRoleOnly):
+    list_display = ("at", "username", "round_name", "kind", "format", "rows", "identified", "via")
+    list_filter = ("kind", "format", "identified", "via")
+    search_fields = ("username", "round_name")
+    date_hierarchy = "at"
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(AdminRoleOnly):
+    list_display = ("created_at", "round", "kind", "format", "status", "rows_written", "created_by")
+    list_filter = ("status", "kind", "format")
+    exclude = ("file",)  # downloads go through the logged download page

@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.db import models
 from django.db.models.deletion import SET_NULL, ProtectedError
 
@@ -170,3 +171,100 @@ class Response(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+
+class ExportKind(models.TextChoices):
+    WIDE = "wide", "Wide: one row per response"
+    LONG = "long", "Long: one row per answer"
+    CODEBOOK = "codebook", "Codebook"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV (UTF-8)"
+    XLSX = "xlsx", "Excel (.xlsx)"
+    SAV = "sav", "SPSS (.sav)"
+    DTA = "dta", "Stata (.dta)"
+    HTML = "html", "Web page (.html)"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Writing the file"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Failed"
+
+
+class ExportJob(models.Model):
+    """One export of a round's responses, written to a file by a task.
+
+    The file sits under MEDIA_ROOT/exports and is only ever sent by the download view,
+    which checks the role and logs the download.
+    """
+
+    round = models.ForeignKey("panels.Round", on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(max_length=10, choices=ExportKind.choices)
+    format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    include_partial = models.BooleanField(default=False)
+    identified = models.BooleanField(default=False)
+    labels = models.BooleanField(default=False, help_text="Option labels instead of codes.")
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(
+        default=0, help_text="Rows in the file: the responses read less those left out."
+    )
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} export of {self.round} as {self.format}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        """Return the share of rows written, 0 to 100."""
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class DownloadLog(models.Model):
+    """One download of an export file: who took which data, when, and how many rows."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    username = models.CharField(
+        max_length=150, help_text="Kept when the account is deleted; the command's OS user."
+    )
+    via = models.CharField(max_length=10, default="web", help_text="web or command")
+    round = models.ForeignKey(
+        "panels.Round", null=True, on_delete=models.SET_NULL, related_name="downloads"
+    )
+    round_name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=ExportKind.choices)
+    format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    identified = models.BooleanField(default=False)
+    include_partial = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+    job = models.ForeignKey(ExportJob, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} downloaded {self.kind} {self.format} of {self.round_name}"

@@ -49,7 +49,11 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
     urls = _evaluator_urls(
         {
             "panels": {"pk": round_2016.pk, "job": job.pk},
-            "surveys_admin": {"pk": version.pk, "page_id": version.definition["pages"][0]["id"]},
+            "surveys_admin": {
+                "pk": version.pk,
+                "page_id": version.definition["pages"][0]["id"],
+                "job": 1,
+            },
             "reminders": {"pk": round_2016.pk, "message": message.pk, "member": member.pk},
             "surveys_analysis": {"fmt": "csv"},
             "dashboard": {"pk": round_2016.pk, "table": "sites"},
