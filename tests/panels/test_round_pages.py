@@ -172,9 +172,8 @@ def test_the_round_form_puts_each_error_next_to_its_field_and_saves_nothing(clie
 
 
 def test_the_round_form_offers_published_versions_only(client, alice):
-    from surveys.services import version_copy
-
     from surveys.demo import load_seed_questionnaires
+    from surveys.services import version_copy
 
     v2016, _ = load_seed_questionnaires()
     draft = version_copy(version=v2016)
