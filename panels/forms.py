@@ -84,8 +84,13 @@ class RoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         version = self.fields["version"]
         # A round asks a published (frozen) version only; the admin offers the same.
-        version.queryset = version.queryset.model.objects.filter(status="published")
+        version.queryset = (
+            version.queryset.model.objects.filter(status="published")
+            .select_related("questionnaire")
+            .order_by("questionnaire__slug", "number")
+        )
         version.empty_label = "None chosen yet"
+        version.label_from_instance = lambda v: f"{v.title} ({v.questionnaire.slug} v{v.number})"
         if self.instance.pk and self.instance.members.filter(response__isnull=False).exists():
             # Every response keeps the version it was answered on: once answers exist the
             # round's questionnaire stays as it is.
