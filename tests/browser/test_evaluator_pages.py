@@ -161,3 +161,19 @@ def test_the_round_form_shows_errors_by_their_fields_and_passes_axe(
     page.get_by_role("button", name="Create the round").click()
     assert page.get_by_role("heading", name="2021 survey").is_visible()
     assert page.get_by_text("There is no earlier round to copy panels from").is_visible()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_preview_says_which_questions_wait_for_an_answer_and_passes_axe(
+    server, new_page, alice, size
+):
+    from surveys.services import version_store
+    from tests.surveys.test_version_preview import ROUTED
+
+    draft, _ = version_store(data=ROUTED)
+    page = _logged_in(new_page, server, *SIZES[size])
+    page.goto(server + reverse("surveys_admin:version_preview", args=[draft.pk]))
+    notice = page.get_by_role("note").filter(has_text="only after an earlier answer")
+    assert notice.get_by_text("What made it work?").is_visible()
+    assert page.get_by_label("What made it work?").count() == 0
+    _check(page, "preview-routed", size)
