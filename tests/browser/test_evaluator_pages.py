@@ -143,9 +143,7 @@ def test_without_javascript_the_link_is_shown_to_copy_by_hand(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_round_form_shows_errors_by_their_fields_and_passes_axe(
-    server, new_page, alice, size
-):
+def test_the_round_form_shows_errors_by_their_fields_and_passes_axe(server, new_page, alice, size):
     page = _logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("panels:round_list"))
     page.get_by_role("link", name="Create a round").click()

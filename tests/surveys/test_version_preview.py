@@ -45,12 +45,15 @@ def test_the_preview_names_the_questions_and_pages_the_routing_shows_only_after_
     first = client.get(reverse("surveys_admin:version_preview", args=[draft.pk])).content.decode()
     assert "Did it work?" in first
     assert "1 question is asked here only after an earlier answer calls for it" in first
-    assert "<code>why</code> What made it work?: asked when <code>worked == 1</code>" in first
+    assert (
+        '<code class="text-reset">why</code> What made it work?: asked when '
+        '<code class="text-reset">worked == 1</code>'
+    ) in first
     second = client.get(
         reverse("surveys_admin:version_preview_page", args=[draft.pk, "p2"])
     ).content.decode()
     assert escape("A respondent sees this page only when") in second
-    assert "<code>worked == 2</code>" in second
+    assert '<code class="text-reset">worked == 2</code>' in second
     assert "What went wrong?" in second
 
 
