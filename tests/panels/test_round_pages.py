@@ -268,3 +268,44 @@ def test_an_admin_sees_a_sites_list_too(client, bob, round_2016, barnsley):
     client.force_login(bob)
     assert Group.objects.get(name="admin") in bob.groups.all()
     assert LINK.search(_list_page(client, round_2016, barnsley))
+
+
+def test_the_import_page_splits_a_full_name_column_and_says_so(client, alice, round_2016):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from panels.models import Contact
+    from tests.panels.files import csv_bytes
+
+    data = csv_bytes(
+        [["Bea de Vries", "bea@example.org", "Kent"]], header=["Full name", "email", "site"]
+    )
+    client.force_login(alice)
+    upload = SimpleUploadedFile("l.csv", data, content_type="text/csv")
+    url = reverse("panels:panel_import", args=[round_2016.pk])
+    page = client.post(url, {"file": upload}, follow=True).content.decode()
+    assert "Imported 1 row: 1 new contact" in page
+    assert escape("taken from the 'Full name' column, split at its last space") in page
+    assert Contact.objects.get().last_name == "Vries"
+
+
+def test_a_contacts_job_titles_are_edited_one_a_line_in_the_admin(client, bob, round_2016):
+    member = add_member(round_2016)
+    contact = member.contact
+    client.force_login(bob)
+    url = reverse("admin:panels_contact_change", args=[contact.pk])
+    form = {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "organisation": contact.organisation,
+        "organisation_type": contact.organisation_type_id or "",
+        "site": contact.site_id,
+        "attributes": "{}",
+        "job_titles": "Chief Nurse\nDirector of Integration",
+        "_save": "Save",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contact.refresh_from_db()
+    assert contact.job_titles == ["Chief Nurse", "Director of Integration"]
+    assert "Chief Nurse\nDirector of Integration</textarea>" in client.get(url).content.decode()
