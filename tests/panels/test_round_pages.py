@@ -309,3 +309,14 @@ def test_a_contacts_job_titles_are_edited_one_a_line_in_the_admin(client, bob, r
     contact.refresh_from_db()
     assert contact.job_titles == ["Chief Nurse", "Director of Integration"]
     assert "Chief Nurse\nDirector of Integration</textarea>" in client.get(url).content.decode()
+
+
+def test_a_sites_list_in_a_round_not_yet_open_says_the_links_wait_for_it(
+    client, alice, round_2016, seed_versions, barnsley
+):
+    add_member(round_2016)
+    client.force_login(alice)
+    assert "The round is not open yet" in _list_page(client, round_2016, barnsley)
+    open_round = make_round("2020 survey", seed_versions[1])
+    add_member(open_round)
+    assert "The round is not open yet" not in _list_page(client, open_round, barnsley)
