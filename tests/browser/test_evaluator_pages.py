@@ -5,6 +5,7 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,9 +54,9 @@ def test_the_version_page_and_its_preview_read_well_and_pass_axe(
     assert heading.bounding_box()["y"] < table.bounding_box()["y"]
     _check(page, "version", size)
     page.get_by_role("link", name="Preview as a respondent").click()
-    assert page.get_by_text("Nothing you enter is saved").is_visible()
+    expect(page.get_by_text("Nothing you enter is saved")).to_be_visible()
     page.get_by_role("link", name="Next page").click()
-    assert page.get_by_text("Page 2 of").is_visible()
+    expect(page.get_by_text("Page 2 of")).to_be_visible()
     _check(page, "preview", size)
 
 
@@ -67,7 +68,7 @@ def test_the_comparison_reads_in_words_and_passes_axe(server, new_page, alice, s
     page.get_by_label("Earlier version").select_option(str(old.pk))
     page.get_by_label("Later version").select_option(str(new.pk))
     page.get_by_role("button", name="Compare").click()
-    assert page.get_by_text("are safe for trends").is_visible()
+    expect(page.get_by_text("are safe for trends")).to_be_visible()
     assert page.get_by_role("cell", name="options changed", exact=True).first.is_visible()
     assert page.get_by_role("cell", name="options_changed").count() == 0
     _check(page, "comparison", size)
@@ -106,8 +107,8 @@ def test_the_round_page_and_a_sites_list_read_well_and_pass_axe(
     assert page.get_by_text("There is no earlier round to copy panels from").count() == 0
     _check(page, "round", size)
     page.get_by_role("link", name="Barnsley", exact=True).click()
-    assert page.get_by_role("heading", name="Barnsley: the list for 2016 survey").is_visible()
-    assert page.get_by_role("cell", name="Started or partial").is_visible()
+    expect(page.get_by_role("heading", name="Barnsley: the list for 2016 survey")).to_be_visible()
+    expect(page.get_by_role("cell", name="Started or partial")).to_be_visible()
     _check(page, "site-list", size)
 
 
@@ -122,7 +123,7 @@ def test_a_personal_link_is_copied_with_its_button(
     button = page.get_by_role("button", name="Copy the personal link of Ann Ashworth").first
     shown = page.locator("code.personal-link").first.inner_text()
     button.click()
-    assert page.get_by_role("status").inner_text() == "Link copied to the clipboard."
+    expect(page.get_by_role("status")).to_have_text("Link copied to the clipboard.")
     assert page.evaluate("navigator.clipboard.readText()") == shown
     assert shown.startswith(server + "/r/")
 
@@ -146,19 +147,20 @@ def test_without_javascript_the_link_is_shown_to_copy_by_hand(
 def test_the_round_form_shows_errors_by_their_fields_and_passes_axe(server, new_page, alice, size):
     page = _logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("panels:round_list"))
+    _check(page, "round-list", size)
     page.get_by_role("link", name="Create a round").click()
     page.get_by_label("Year").fill("2021")
     page.get_by_label("Fieldwork start").fill("2021-06-01")
     page.get_by_label("Fieldwork end").fill("2021-04-01")
     page.get_by_role("button", name="Create the round").click()
-    assert page.get_by_text("Not saved: 2 fields to correct").is_visible()
-    assert page.get_by_text("The fieldwork ends before it starts.").is_visible()
+    expect(page.get_by_text("Not saved: 2 fields to correct")).to_be_visible()
+    expect(page.get_by_text("The fieldwork ends before it starts.")).to_be_visible()
     _check(page, "round-form", size)
     page.get_by_label("Name").fill("2021 survey")
     page.get_by_label("Fieldwork end").fill("2021-07-01")
     page.get_by_role("button", name="Create the round").click()
-    assert page.get_by_role("heading", name="2021 survey").is_visible()
-    assert page.get_by_text("There is no earlier round to copy panels from").is_visible()
+    expect(page.get_by_role("heading", name="2021 survey")).to_be_visible()
+    expect(page.get_by_text("There is no earlier round to copy panels from")).to_be_visible()
 
 
 @pytest.mark.parametrize("size", SIZES)
