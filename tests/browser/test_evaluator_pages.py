@@ -28,7 +28,7 @@ def _logged_in(new_page, server, width, height):
 def _check(page, name, size):
     """Assert what anyone notices first: no sideways scrolling, nothing axe objects to."""
     if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}-{size}.png")
+        page.screenshot(path=f"{SHOTS}/{name}-{size}.png", full_page=True)
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
