@@ -1,9 +1,9 @@
 """Reads of panels and rounds, computed in the database."""
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from panels.models import Member, Panel, Round, Site
+from panels.models import Disposition, Member, Panel, Round, Site
 
 # How members are grouped for counts: the field named and the field that orders the groups.
 GROUPINGS = {
@@ -25,13 +25,21 @@ def round_list() -> QuerySet[Round]:
     ).order_by("-year", "name")
 
 
+STARTED = (Disposition.PARTIAL, Disposition.BREAK_OFF)
+
+
 def round_site_rows(round_: Round) -> list[dict]:
-    """Return one row per site: its panel in the round (or None), list size, last updated."""
+    """Return one row per site: its panel in the round (or None), list size, how many of
+    its members completed and how many started without completing, last updated."""
     panels = {
         p.site_id: p
         for p in Panel.objects.filter(round=round_)
         .select_related("refreshed_by", "carried_from__round")
-        .annotate(size=Count("members"))
+        .annotate(
+            size=Count("members"),
+            complete=Count("members", filter=Q(members__disposition=Disposition.COMPLETE)),
+            started=Count("members", filter=Q(members__disposition__in=STARTED)),
+        )
     }
     rows = []
     for site in Site.objects.order_by("code"):
@@ -45,6 +53,15 @@ def round_site_rows(round_: Round) -> list[dict]:
             }
         )
     return rows
+
+
+def panel_members(panel: Panel) -> QuerySet[Member]:
+    """Return a panel's members by name, with what the panel page shows of each."""
+    return (
+        Member.objects.filter(panel=panel)
+        .select_related("contact", "organisation_type")
+        .order_by("contact__last_name", "contact__first_name", "pk")
+    )
 
 
 def panel_not_updated(panel: Panel | None) -> bool:

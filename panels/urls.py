@@ -21,4 +21,8 @@ urlpatterns = [
         name="import_job_problems",
     ),
     path("rounds/<int:pk>/carry-forward/", views.round_carry_forward, name="round_carry_forward"),
+    # The round's own pages: create and edit a round, and a site's list.
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/sites/<int:site>/", views.panel_detail, name="panel_detail"),
 ]

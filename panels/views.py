@@ -4,14 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from panels import importing, selectors, services
 from panels.cells import spreadsheet_row
-from panels.forms import CarryForwardForm, PanelImportForm
+from panels.forms import CarryForwardForm, PanelImportForm, RoundForm
 from panels.importing import ListFileError, read_list
-from panels.models import ImportJob, Round
+from panels.models import ImportJob, Panel, Round
 from panels.permissions import evaluator_required
+from panels.tokens import token_for
 
 
 @evaluator_required
@@ -21,10 +23,12 @@ def round_list(request):
 
 @evaluator_required
 def round_detail(request, pk):
-    round_ = get_object_or_404(Round, pk=pk)
+    round_ = get_object_or_404(Round.objects.select_related("version"), pk=pk)
+    rows = selectors.round_site_rows(round_)
     context = {
         "round": round_,
-        "rows": selectors.round_site_rows(round_),
+        "rows": rows,
+        "has_members": any(row["size"] for row in rows),
         "carry_form": CarryForwardForm(target=round_),
     }
     return render(request, "panels/round_detail.html", context)
@@ -123,3 +127,44 @@ def round_carry_forward(request, pk):
             services.carry_summary(report),
         )
     return redirect("panels:round_detail", pk=round_.pk)
+
+
+# The round's own pages: create and edit a round, and a site's list with its personal links.
+
+
+@evaluator_required
+def round_create(request):
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        round_ = form.save()
+        messages.success(request, f"Created {round_}.")
+        return redirect("panels:round_detail", pk=round_.pk)
+    return render(request, "panels/round_form.html", {"form": form, "round": None})
+
+
+@evaluator_required
+def round_edit(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = RoundForm(request.POST or None, instance=round_)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {round_}.")
+        return redirect("panels:round_detail", pk=round_.pk)
+    return render(request, "panels/round_form.html", {"form": form, "round": round_})
+
+
+@evaluator_required
+def panel_detail(request, pk, site):
+    panel = get_object_or_404(
+        Panel.objects.select_related("round", "site", "refreshed_by", "carried_from__round"),
+        round_id=pk,
+        site__code=site,
+    )
+    members = [(member, personal_link(member)) for member in selectors.panel_members(panel)]
+    context = {"panel": panel, "round": panel.round, "members": members}
+    return render(request, "panels/panel_detail.html", context)
+
+
+def personal_link(member) -> str:
+    """Return the member's personal link as their emails carry it."""
+    return settings.SITE_URL + reverse("surveys:link", args=[token_for(member.token_nonce)])

@@ -159,11 +159,15 @@ def version_preview(request, pk, page_id=None):
     if page_id not in ids:
         raise Http404("No such page.")
     number = ids.index(page_id) + 1
+    page = defn.page(page_id)
     items = walked_items(defn, page_id, walk(defn, {}, {}), {})
+    shown = {item.code for item in items}
     context = {
         "version": version,
-        "page": defn.page(page_id),
+        "page": page,
         "form": page_form(defn, items, {}, {}),
+        # Before any answer the routing hides what depends on one: name it instead.
+        "hidden": [item for item in page.items if item.code not in shown],
         "number": number,
         "total": len(ids),
         "previous": ids[number - 2] if number > 1 else None,

@@ -35,6 +35,7 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
     from reminders.models import Message
     from tests.conftest import add_member
 
+    site = add_member(round_2016).panel.site
     client.force_login(alice)
     version = seed_versions[0]
     job = ImportJob.objects.create(round=round_2016, file_name="list.csv")
@@ -48,7 +49,7 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
     )
     urls = _evaluator_urls(
         {
-            "panels": {"pk": round_2016.pk, "job": job.pk},
+            "panels": {"pk": round_2016.pk, "job": job.pk, "site": site.code},
             "surveys_admin": {
                 "pk": version.pk,
                 "page_id": version.definition["pages"][0]["id"],

@@ -282,7 +282,11 @@ def exploration_warnings(found: Exploration, defn: Definition) -> list[str]:
     if found.complete:
         return []
     undecided = sorted(code for code in defn.items if found.reach(code) == "unknown")
-    warnings = [CUT_SHORT.format(steps=found.steps, undecided=len(undecided))]
+    n = len(undecided)
+    undecided_words = (
+        "1 item it could not decide is" if n == 1 else f"{n:,} items it could not decide are"
+    )
+    warnings = [CUT_SHORT.format(steps=found.steps, undecided=undecided_words)]
     warnings += [
         message for _, message in _dead_end_messages(defn, found.possible_dead_ends, proven=False)
     ]
@@ -292,8 +296,8 @@ def exploration_warnings(found: Exploration, defn: Definition) -> list[str]:
 CUT_SHORT = (
     "The routing has more combinations than the path explorer follows exactly, so its"
     " exploration was cut short after {steps:,} steps. What it reports as never shown,"
-    " always shown or a dead end is still proven; {undecided} item(s) it could not decide"
-    ' are marked "unknown", and dead ends it could not rule out are listed as possible.'
+    ' always shown or a dead end is still proven; {undecided} marked "unknown",'
+    " and dead ends it could not rule out are listed as possible."
     " Check those paths by hand, or simplify the conditions, before relying on them."
 )
 

@@ -208,7 +208,7 @@ def test_verify_versions_lists_every_published_version_that_fails_and_exits_non_
     seed_versions, capsys
 ):
     call_command("verify_versions")
-    assert "2 published version(s) verified" in capsys.readouterr().out
+    assert "2 published versions verified: hashes and checks." in capsys.readouterr().out
     _flip_to_published(_small("forged"), "f" * 64)
     unchecked = _small("unchecked", text="Hello {member.shoe_size}")
     _flip_to_published(unchecked, content_hash(unchecked))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from surveys.engine.checks import publish_problems
 from surveys.engine.textio import content_hash
@@ -19,8 +20,24 @@ class Command(BaseCommand):
         for line in failures:
             self.stderr.write(line)
         if failures:
-            raise CommandError(f"{len(failures)} published version(s) failed verification.")
-        self.stdout.write(f"{len(versions)} published version(s) verified: hashes and checks.")
+            n = len(failures)
+            raise CommandError(
+                ngettext(
+                    "%(n)d published version failed verification.",
+                    "%(n)d published versions failed verification.",
+                    n,
+                )
+                % {"n": n}
+            )
+        n = len(versions)
+        self.stdout.write(
+            ngettext(
+                "%(n)d published version verified: its hash and checks.",
+                "%(n)d published versions verified: hashes and checks.",
+                n,
+            )
+            % {"n": n}
+        )
 
 
 def _failures(version: Version) -> list[str]:
