@@ -21,7 +21,10 @@ def _evaluator_urls(values: dict[str, dict]):
             if getattr(pattern.callback, "view_class", None) is RedirectView:
                 continue  # a bare redirect to another evaluator page shows nothing
             names = pattern.pattern.converters
-            kwargs = {name: values[namespace][name] for name in names}
+            given = values[namespace]
+            if str(pattern.pattern).startswith("rounds/") and "round" in given:
+                given = {**given, "pk": given["round"]}  # a round's page in a version's app
+            kwargs = {name: given[name] for name in names}
             urls.append(reverse(f"{namespace}:{pattern.name}", kwargs=kwargs))
     return urls
 
@@ -53,6 +56,7 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
             "surveys_admin": {
                 "pk": version.pk,
                 "page_id": version.definition["pages"][0]["id"],
+                "round": round_2016.pk,
                 "job": 1,
             },
             "reminders": {"pk": round_2016.pk, "message": message.pk, "member": member.pk},

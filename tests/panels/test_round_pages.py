@@ -238,15 +238,6 @@ def test_carry_forward_into_a_round_with_members_is_not_offered(
     assert 'name="source"' not in page
 
 
-def test_the_round_page_keeps_a_place_at_the_end_for_other_parts():
-    from django.conf import settings
-
-    path = settings.BASE_DIR / "templates" / "panels" / "round_detail.html"
-    text = path.read_text()
-    content = text[text.index("{% block content %}") : text.rindex("{% endblock %}")]
-    assert content.rstrip().endswith("marked with their branch. #}")
-
-
 def test_outsiders_cannot_reach_the_round_forms_or_a_sites_list(
     client, charlie, round_2016, barnsley
 ):

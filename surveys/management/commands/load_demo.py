@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from panels.demo import demo_history, demo_list, late_list
-from panels.models import Disposition, Member, Round, RoundStatus, Site
+from panels.models import Disposition, Member, Panel, Round, RoundStatus, Site
 from panels.permissions import ADMIN_GROUP, EVALUATOR_GROUP
 from panels.services import panel_import
 from panels.tokens import token_for
@@ -73,9 +73,14 @@ class Command(BaseCommand):
             version=v2020,
         )
         names = dict(Site.objects.values_list("code", "name"))
-        report = panel_import(round=round_, list_file=demo_list(names))
+        report = panel_import(round=round_, list_file=demo_list(names), user=evaluator)
         if not report.ok:
             raise RuntimeError(f"Demo list rejected: {report.problems[:3]}")
+        # The lists came in a week before fieldwork, as a team's would, not at this start-up.
+        listed = timezone.make_aware(
+            datetime.datetime.combine(round_.fieldwork_start, datetime.time(9))
+        ) - datetime.timedelta(days=7)
+        Panel.objects.filter(round=round_).update(refreshed_at=listed)
         Round.objects.filter(pk=round_.pk).update(status=RoundStatus.OPEN)
         round_.refresh_from_db()
         earlier = [_closed_round(year, v2016) for year in EARLIER_YEARS]
@@ -85,7 +90,7 @@ class Command(BaseCommand):
 
         load_demo_history(rounds=earlier, by=evaluator)
         load_demo_schedule(round=round_, by=evaluator)
-        late = _add_late_members(round_, names)
+        late = _add_late_members(round_, names, by=evaluator)
         self.stdout.write(
             f"Demo round '{round_}' loaded with {report.members_added + late} members, "
             f"after {len(earlier)} closed rounds."
@@ -117,10 +122,10 @@ def _closed_round(year: int, version) -> Round:
     )
 
 
-def _add_late_members(round_: Round, names: dict[int, str]) -> int:
+def _add_late_members(round_: Round, names: dict[int, str], *, by) -> int:
     """A site's list that came after the invitation went out: listed, not yet invited."""
     list_file = late_list(names)
-    report = panel_import(round=round_, list_file=list_file)
+    report = panel_import(round=round_, list_file=list_file, user=by)
     if not report.ok:
         raise RuntimeError(f"Late demo list rejected: {report.problems[:3]}")
     # Members added during fieldwork read as invited; these were not, so they are listed
