@@ -77,6 +77,11 @@ def new_page(chromium):
     def make(**options):
         context = chromium.new_context(**options)
         context.set_default_timeout(15_000)
+        # Assertions wait as long as actions do: on a busy 2-core machine a page that
+        # sends an email can take more than the default 5 s.
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=15_000)
         contexts.append(context)
         return context.new_page()
 
