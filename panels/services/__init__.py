@@ -1,13 +1,18 @@
 """Writes to panels, one module per concern; every public name is importable from here."""
 
 from panels.services.dispositions import (
+    EVALUATOR_DISPOSITIONS,
     NOT_YET_ANSWERING,
     OUTCOME_ALIASES,
+    RESPONDING,
+    DispositionRefused,
     OutcomesReport,
+    member_disposition_record,
     member_disposition_set,
     member_invited,
     member_opt_in,
     member_opt_out,
+    member_response_saved,
     member_undeliverable,
     outcomes_import,
 )
@@ -28,8 +33,18 @@ from panels.services.lists import (
     plural,
     round_carry_forward,
 )
+from panels.services.rounds import CloseReport, RuleFixed, round_close, round_completeness_set
 
 __all__ = [
+    "EVALUATOR_DISPOSITIONS",
+    "RESPONDING",
+    "CloseReport",
+    "DispositionRefused",
+    "RuleFixed",
+    "member_disposition_record",
+    "member_response_saved",
+    "round_close",
+    "round_completeness_set",
     "CONTACT_FIELDS",
     "LABELS",
     "MAX_ATTRIBUTE_LENGTH",

@@ -6,7 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from panels.importing import ListFile, normalise_column
-from panels.models import Contact, Disposition, DispositionChange, DispositionSource, Member, Round
+from panels.models import (
+    Contact,
+    Disposition,
+    DispositionChange,
+    DispositionSource,
+    Member,
+    Round,
+    RoundStatus,
+)
 from panels.services.lists import RowProblem
 
 
@@ -31,10 +39,14 @@ def member_disposition_set(
     before = member.disposition
     if only_from is not None and before not in only_from:
         return False
-    if before == to and member.disposition_reason == reason:
+    coordinator = coordinated_by_id if to == Disposition.COORDINATED else None
+    if before == to and (member.disposition_reason, member.coordinated_by_id) == (
+        reason,
+        coordinator,
+    ):
         return False
     member.disposition, member.disposition_reason = to, reason
-    member.coordinated_by_id = coordinated_by_id if to == Disposition.COORDINATED else None
+    member.coordinated_by_id = coordinator
     member.save(update_fields=["disposition", "disposition_reason", "coordinated_by"])
     DispositionChange.objects.create(
         member=member,
@@ -49,6 +61,7 @@ def member_disposition_set(
 
 
 NOT_YET_ANSWERING = frozenset({Disposition.LISTED, Disposition.NOT_STARTED})
+REASON_LENGTH = Member._meta.get_field("disposition_reason").max_length
 
 
 def member_invited(*, member_id: int, at) -> None:
@@ -151,7 +164,22 @@ class _Outcome:
     coordinated_by_id: int | None
 
 
-def _parse_outcome(number, values, members, seen, problems) -> _Outcome | None:
+# What an evaluator records, one member at a time or in bulk; the others the platform
+# derives (from the respondent pages, the sender and the round's rule).
+EVALUATOR_DISPOSITIONS = (
+    Disposition.OPTED_OUT,
+    Disposition.COORDINATED,
+    Disposition.NOT_ELIGIBLE,
+    Disposition.UNAVAILABLE,
+    Disposition.OTHER,
+)
+NEEDS_REASON = {
+    Disposition.NOT_ELIGIBLE: "Say why the member is not eligible.",
+    Disposition.OTHER: "Say what happened.",
+}
+
+
+def _parse_outcome(number, values, members, seen, problems, allowed) -> _Outcome | None:
     email = values.get("email", "").strip().lower()
     before = len(problems)
     member = members.get(email)
@@ -165,14 +193,18 @@ def _parse_outcome(number, values, members, seen, problems) -> _Outcome | None:
         seen[email] = number
     raw = normalise_column(values.get("disposition", ""))
     disposition = OUTCOME_ALIASES.get(raw, raw)
-    if disposition not in Disposition.values:
-        names = ", ".join([*Disposition.values, *OUTCOME_ALIASES])
+    if disposition not in allowed:
+        names = ", ".join(allowed)
         problems.append(
             RowProblem(number, "disposition", f"Unknown disposition {raw!r}; use one of {names}.")
         )
     reason = values.get("reason", "").strip()
-    if disposition == Disposition.NOT_ELIGIBLE and not reason:
-        problems.append(RowProblem(number, "reason", "Say why the member is not eligible."))
+    if disposition in NEEDS_REASON and not reason:
+        problems.append(RowProblem(number, "reason", NEEDS_REASON[disposition]))
+    elif len(reason) > REASON_LENGTH:
+        problems.append(
+            RowProblem(number, "reason", f"Keep the reason under {REASON_LENGTH} characters.")
+        )
     coordinator = None
     by_email = values.get("coordinated_by", "").strip().lower()
     if disposition == Disposition.COORDINATED:
@@ -195,8 +227,21 @@ def _parse_outcome(number, values, members, seen, problems) -> _Outcome | None:
 
 
 @transaction.atomic
-def outcomes_import(*, round: Round, list_file: ListFile, user=None) -> OutcomesReport:
-    """Record final dispositions for a round's members from a file, all or nothing."""
+def outcomes_import(
+    *,
+    round: Round,
+    list_file: ListFile,
+    user=None,
+    allowed: tuple[str, ...] | None = None,
+    source: str = DispositionSource.IMPORT,
+) -> OutcomesReport:
+    """Record dispositions for a round's members from a file, all or nothing.
+
+    ``allowed`` limits the dispositions a row may give (the evaluators' bulk page allows
+    only theirs); by default any disposition, named as in the docs' table.
+    """
+    if allowed is None:
+        allowed = (*Disposition.values, *OUTCOME_ALIASES)
     report = OutcomesReport(rows=len(list_file.rows))
     missing = [c for c in ("email", "disposition") if c not in list_file.columns]
     if missing:
@@ -208,7 +253,7 @@ def outcomes_import(*, round: Round, list_file: ListFile, user=None) -> Outcomes
     }
     seen: dict[str, int] = {}
     outcomes = [
-        _parse_outcome(number, values, members, seen, report.problems)
+        _parse_outcome(number, values, members, seen, report.problems, allowed)
         for number, values in list_file.rows
     ]
     if report.problems:
@@ -217,9 +262,104 @@ def outcomes_import(*, round: Round, list_file: ListFile, user=None) -> Outcomes
         report.changed += member_disposition_set(
             member_id=outcome.member_id,
             to=outcome.disposition,
-            source=DispositionSource.IMPORT,
+            source=source,
             by=user,
             reason=outcome.reason,
             coordinated_by_id=outcome.coordinated_by_id,
         )
     return report
+
+
+# The dispositions the round's rule keeps live as a response is saved: a member whose
+# disposition an evaluator, the sender or an opt-out set keeps it.
+RESPONDING = frozenset(
+    {
+        Disposition.LISTED,
+        Disposition.NOT_STARTED,
+        Disposition.PARTIAL,
+        Disposition.BREAK_OFF,
+        Disposition.COMPLETE,
+        Disposition.REFUSED,
+    }
+)
+RULE_OUTCOMES = {
+    "complete": Disposition.COMPLETE,
+    "partial": Disposition.PARTIAL,
+    "break_off": Disposition.BREAK_OFF,
+    "refused": Disposition.REFUSED,
+}
+
+
+@transaction.atomic
+def member_response_saved(*, member_id: int, outcome: str, at=None, reason: str = "") -> bool:
+    """Set the disposition the round's rule gives a response now ("complete", "partial",
+    "break_off", or "refused" at consent); return whether it changed.
+
+    Nothing changes once the round is closed: its dispositions are frozen. The member is
+    locked before the round's status is read, so a save that waits for a close in
+    progress sees the round closed.
+    """
+    member = Member.objects.select_for_update().only("round_id").get(pk=member_id)
+    status = Round.objects.filter(pk=member.round_id).values_list("status", flat=True).get()
+    if status == RoundStatus.CLOSED:
+        return False
+    return member_disposition_set(
+        member_id=member_id,
+        to=RULE_OUTCOMES[outcome],
+        source=DispositionSource.RESPONDENT,
+        only_from=RESPONDING,
+        at=at,
+        reason=reason,
+    )
+
+
+class DispositionRefused(Exception):
+    """An evaluator's disposition cannot be recorded; `errors` says why, by field."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _record_problems(member: Member, to: str, reason: str, coordinator: Member | None):
+    errors = {}
+    if member.round.status == RoundStatus.CLOSED:
+        errors["disposition"] = "The round is closed: its dispositions are final."
+    if to not in EVALUATOR_DISPOSITIONS:
+        errors["disposition"] = "Choose one of the dispositions an evaluator records."
+    if to in NEEDS_REASON and not reason:
+        errors["reason"] = NEEDS_REASON[to]
+    if to == Disposition.COORDINATED:
+        if coordinator is None or coordinator.round_id != member.round_id:
+            errors["coordinated_by"] = "Choose the member of this round who answers for them."
+        elif coordinator.pk == member.pk:
+            errors["coordinated_by"] = "A member cannot coordinate for themselves."
+    return errors
+
+
+@transaction.atomic
+def member_disposition_record(
+    *, member: Member, to: str, by, reason: str = "", coordinated_by: Member | None = None
+) -> bool:
+    """Record an evaluator's disposition for one member; return whether it changed.
+
+    Raises DispositionRefused, changing nothing, when the round is closed, the
+    disposition is not an evaluator's, a reason is missing or the coordinating member
+    is not another member of the round. An opted-out member gets no more reminders.
+    """
+    member = Member.objects.select_related("round").get(pk=member.pk)
+    errors = _record_problems(member, to, reason.strip(), coordinated_by)
+    if errors:
+        raise DispositionRefused(errors)
+    if to == Disposition.OPTED_OUT:
+        Member.objects.filter(pk=member.pk, opted_out_reminders_at__isnull=True).update(
+            opted_out_reminders_at=timezone.now()
+        )
+    return member_disposition_set(
+        member_id=member.pk,
+        to=to,
+        source=DispositionSource.EVALUATOR,
+        by=by,
+        reason=reason.strip(),
+        coordinated_by_id=coordinated_by.pk if coordinated_by else None,
+    )
