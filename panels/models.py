@@ -189,6 +189,22 @@ class Round(models.Model):
         """The rule may change only while the round is planned: fixed before fieldwork."""
         return self.status == RoundStatus.PLANNED
 
+    def completeness_summary(self) -> str:
+        """Return the completeness rule in a sentence."""
+        if self.completeness_rule == CompletenessKind.ITEMS:
+            complete = "when these items are answered: " + ", ".join(self.completeness_items)
+        elif self.completeness_rule == CompletenessKind.SHARE:
+            complete = f"when at least {self.completeness_share:.0%} of the items the routing "
+            complete += "showed are answered"
+        else:
+            complete = "when the end of the questionnaire is reached"
+        if not self.break_off_below:
+            return f"Complete {complete}; a started response that is not complete is partial."
+        return (
+            f"Complete {complete}; a started response that is not complete is a break-off "
+            f"with under {self.break_off_below:.0%} of the shown items answered, else partial."
+        )
+
     def clean(self) -> None:
         if self.status == RoundStatus.OPEN and self.version_id is None:
             raise ValidationError(

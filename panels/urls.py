@@ -21,4 +21,9 @@ urlpatterns = [
         name="import_job_problems",
     ),
     path("rounds/<int:pk>/carry-forward/", views.round_carry_forward, name="round_carry_forward"),
+    path("rounds/<int:pk>/completeness/", views.round_completeness, name="round_completeness"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/members/", views.member_list, name="member_list"),
+    path("rounds/<int:pk>/dispositions/", views.dispositions_import, name="dispositions_import"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
 ]
