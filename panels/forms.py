@@ -219,4 +219,5 @@ class RoundCloseForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand that every member's disposition becomes final and responses "
         "can no longer change it.",
+        error_messages={"required": "Tick the box to confirm the close."},
     )

@@ -135,7 +135,7 @@ def round_carry_forward(request, pk):
 @evaluator_required
 def round_completeness(request, pk):
     round_ = get_object_or_404(Round.objects.select_related("version"), pk=pk)
-    form = CompletenessForm(request.POST or None, round=round_)
+    form = CompletenessForm(_posted(request), round=round_)
     if request.method == "POST" and round_.completeness_editable and form.is_valid():
         data = form.cleaned_data
         try:
@@ -159,7 +159,7 @@ def round_completeness(request, pk):
 @evaluator_required
 def round_close(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
-    form = RoundCloseForm(request.POST or None)
+    form = RoundCloseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             report = services.round_close(round=round_, by=request.user)
@@ -201,7 +201,7 @@ def _member(pk) -> Member:
 @evaluator_required
 def member_detail(request, pk):
     member = _member(pk)
-    form = MemberDispositionForm(request.POST or None, member=member)
+    form = MemberDispositionForm(_posted(request), member=member)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -257,3 +257,8 @@ def dispositions_import(request, pk):
                 return redirect("panels:round_detail", pk=round_.pk)
     context = {"round": round_, "form": form, "report": report}
     return render(request, "panels/member_dispositions_import.html", context)
+
+
+def _posted(request):
+    """Return the POST data of a POST (an empty one included), else None: an unbound form."""
+    return request.POST if request.method == "POST" else None
