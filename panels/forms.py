@@ -155,6 +155,7 @@ class MemberDispositionForm(forms.Form):
     coordinated_by = forms.ModelChoiceField(
         queryset=Member.objects.none(),
         required=False,
+        empty_label="Choose a member",
         label="Member who answers for them",
         help_text="For coordinated: a member of the same round.",
     )

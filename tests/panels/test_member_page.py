@@ -4,7 +4,7 @@ dispositions an evaluator records."""
 import pytest
 from django.urls import reverse
 
-from panels.models import DispositionChange, Member, Round
+from panels.models import Contact, DispositionChange, Member, Round
 from panels.services import member_invited, round_close
 from tests.conftest import add_member, make_round
 
@@ -29,7 +29,9 @@ def ann(round_):
 
 @pytest.fixture
 def bea(round_):
-    return add_member(round_, site_name="Kent", email="bea.brown@example.org")
+    bea = add_member(round_, site_name="Kent", email="bea.brown@example.org")
+    Contact.objects.filter(pk=bea.contact_id).update(first_name="Bea", last_name="Brown")
+    return bea
 
 
 def _url(member):
@@ -134,7 +136,7 @@ def test_a_closed_rounds_dispositions_are_final(client, alice, ann, round_):
     client.force_login(alice)
     page = _page(client, ann)
     assert "this disposition is final" in page and "Record a disposition" not in page
-    assert "Kept as final" in page and "The close of the round" in page
+    assert "kept as final" in page and "The close of the round" in page
     client.post(_url(ann), {"disposition": "opted_out"})
     ann.refresh_from_db()
     assert ann.disposition == "not_started"
