@@ -192,21 +192,22 @@ def _keep_disposition(response: Response, defn, round_: Round, walked: Walk | No
         and response.completed_at is not None
         and set(walked.pages) <= set(response.pages_done)
     )
+    at = response.completed_at if at_end else None
     if at_end and walked.ending == "consent":  # a consent not given ends the path there
         outcome, reason = "refused", "consent not given"
     else:
-        outcome, reason = (
-            classify(
-                rule=CompletenessRule.of(round_),
-                definition=defn,
-                answers=response.answers,
-                not_asked=response.not_asked,
-                completed_at=response.completed_at if at_end else None,
-            ),
-            "",
-        )
-    at = response.completed_at if at_end else None
+        outcome, reason = _rule_outcome(response, defn, round_, at), ""
     member_response_saved(member_id=response.member_id, outcome=outcome, at=at, reason=reason)
+
+
+def _rule_outcome(response: Response, defn, round_: Round, completed_at) -> str:
+    return classify(
+        rule=CompletenessRule.of(round_),
+        definition=defn,
+        answers=response.answers,
+        not_asked=response.not_asked,
+        completed_at=completed_at,
+    )
 
 
 @transaction.atomic
