@@ -1,7 +1,16 @@
 from django import forms
 from django.contrib import admin
 
-from panels.models import AnalysisGroup, Contact, Member, OrganisationType, Panel, Round, Site
+from panels.models import (
+    COMPLETENESS_FIELDS,
+    AnalysisGroup,
+    Contact,
+    Member,
+    OrganisationType,
+    Panel,
+    Round,
+    Site,
+)
 from panels.services import member_opt_in
 
 
@@ -70,6 +79,8 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "status", "version", "fieldwork_start", "fieldwork_end")
     list_filter = ("status",)
     search_fields = ("name",)
+    # Set on the round's completeness page, which refuses a change once the round opens.
+    readonly_fields = COMPLETENESS_FIELDS
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "version":

@@ -98,8 +98,33 @@ class RoundStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class CompletenessKind(models.TextChoices):
+    END = "end", "The end of the questionnaire is reached"
+    ITEMS = "items", "A named set of items is answered"
+    SHARE = "share", "A share of the items the routing showed is answered"
+
+
+COMPLETENESS_FIELDS = (
+    "completeness_rule",
+    "completeness_items",
+    "completeness_share",
+    "break_off_below",
+)
+
+
+def _share_bounds(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": 0}) & models.Q(**{f"{field}__lte": 1}),
+        name=f"round_{field}_between_0_and_1",
+    )
+
+
 class Round(models.Model):
-    """One fielding of the survey."""
+    """One fielding of the survey.
+
+    The completeness rule (surveys.completeness) says when a started response is
+    complete, partial or a break-off; it is fixed once the round opens.
+    """
 
     name = models.CharField(max_length=100, unique=True)
     year = models.PositiveSmallIntegerField()
@@ -127,6 +152,20 @@ class Round(models.Model):
     allow_changes_after_completion = models.BooleanField(
         default=False, help_text="Respondents may change their answers until the round closes."
     )
+    completeness_rule = models.CharField(
+        max_length=10, choices=CompletenessKind.choices, default=CompletenessKind.END
+    )
+    completeness_items = models.JSONField(
+        default=list, blank=True, help_text='Item codes that must be answered (rule "items").'
+    )
+    completeness_share = models.FloatField(
+        default=1.0, help_text='Share of the shown items to answer, 0 to 1 (rule "share").'
+    )
+    break_off_below = models.FloatField(
+        default=0.0,
+        help_text="A started response with under this share of the shown items answered "
+        "is a break-off, else partial (0 to 1).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,16 +177,54 @@ class Round(models.Model):
                 | models.Q(fieldwork_start__isnull=True),
                 name="round_fieldwork_ends_after_start",
             ),
+            _share_bounds("completeness_share"),
+            _share_bounds("break_off_below"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def completeness_editable(self) -> bool:
+        """The rule may change only while the round is planned: fixed before fieldwork."""
+        return self.status == RoundStatus.PLANNED
+
+    def completeness_summary(self) -> str:
+        """Return the completeness rule in a sentence."""
+        if self.completeness_rule == CompletenessKind.ITEMS:
+            complete = "when these items are answered: " + ", ".join(self.completeness_items)
+        elif self.completeness_rule == CompletenessKind.SHARE:
+            complete = f"when at least {self.completeness_share:.0%} of the items the routing "
+            complete += "showed are answered"
+        else:
+            complete = "when the end of the questionnaire is reached"
+        if not self.break_off_below:
+            return f"Complete {complete}; a started response that is not complete is partial."
+        return (
+            f"Complete {complete}; a started response that is not complete is a break-off "
+            f"with under {self.break_off_below:.0%} of the shown items answered, else partial."
+        )
 
     def clean(self) -> None:
         if self.status == RoundStatus.OPEN and self.version_id is None:
             raise ValidationError(
                 {"version": "Choose the questionnaire version before opening the round."}
             )
+        if self.completeness_rule == CompletenessKind.ITEMS and not self.completeness_items:
+            raise ValidationError({"completeness_items": "Name the items that must be answered."})
+        if self.pk is not None and self._completeness_changed_after_planning():
+            raise ValidationError(
+                {
+                    "completeness_rule": "The completeness rule is fixed once the round has "
+                    "opened; it cannot change now."
+                }
+            )
+
+    def _completeness_changed_after_planning(self) -> bool:
+        stored = Round.objects.filter(pk=self.pk).values(*COMPLETENESS_FIELDS, "status").first()
+        if stored is None or stored.pop("status") == RoundStatus.PLANNED:
+            return False
+        return any(stored[name] != getattr(self, name) for name in COMPLETENESS_FIELDS)
 
 
 class Panel(models.Model):

@@ -25,4 +25,9 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/sites/<int:site>/", views.panel_detail, name="panel_detail"),
+    path("rounds/<int:pk>/completeness/", views.round_completeness, name="round_completeness"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/members/", views.member_list, name="member_list"),
+    path("rounds/<int:pk>/dispositions/", views.dispositions_import, name="dispositions_import"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
 ]

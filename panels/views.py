@@ -7,11 +7,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from panels import importing, selectors, services
+from panels import importing, member_selectors, selectors, services
 from panels.cells import spreadsheet_row
-from panels.forms import CarryForwardForm, PanelImportForm, RoundForm
+from panels.forms import (
+    CarryForwardForm,
+    CompletenessForm,
+    DispositionsImportForm,
+    MemberDispositionForm,
+    PanelImportForm,
+    RoundCloseForm,
+    RoundForm,
+)
 from panels.importing import ListFileError, read_list
-from panels.models import ImportJob, Panel, Round
+from panels.models import (
+    Disposition,
+    DispositionSource,
+    ImportJob,
+    Member,
+    Panel,
+    Round,
+    RoundStatus,
+)
 from panels.permissions import evaluator_required
 from panels.tokens import token_for
 
@@ -168,3 +184,135 @@ def panel_detail(request, pk, site):
 def personal_link(member) -> str:
     """Return the member's personal link as their emails carry it."""
     return settings.SITE_URL + reverse("surveys:link", args=[token_for(member.token_nonce)])
+
+
+@evaluator_required
+def round_completeness(request, pk):
+    round_ = get_object_or_404(Round.objects.select_related("version"), pk=pk)
+    form = CompletenessForm(_posted(request), round=round_)
+    if request.method == "POST" and round_.completeness_editable and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.round_completeness_set(
+                round=round_,
+                rule=data["rule"],
+                items=data["items"],
+                share=data["share"] if data["share"] is not None else 1.0,
+                break_off_below=data["break_off_below"],
+            )
+        except services.RuleFixed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The completeness rule is saved.")
+        return redirect("panels:round_detail", pk=round_.pk)
+    if request.method == "POST" and not round_.completeness_editable:
+        form.add_error(None, "The round has opened: its completeness rule is fixed.")
+    return render(request, "panels/round_completeness.html", {"round": round_, "form": form})
+
+
+@evaluator_required
+def round_close(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = RoundCloseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.round_close(round=round_, by=request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"{round_.name} is closed: {report.members:,} dispositions are final."
+            )
+        return redirect("panels:round_detail", pk=round_.pk)
+    counts = selectors.round_disposition_counts(round=round_)
+    context = {"round": round_, "form": form, "counts": _labelled(counts)}
+    return render(request, "panels/round_close.html", context)
+
+
+def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(label, counts.get(value, 0)) for value, label in Disposition.choices]
+
+
+@evaluator_required
+def member_list(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    query = request.GET.get("q", "").strip()
+    context = {
+        "round": round_,
+        "query": query,
+        "members": member_selectors.round_members(round=round_, query=query),
+    }
+    return render(request, "panels/member_list.html", context)
+
+
+def _member(pk) -> Member:
+    members = Member.objects.select_related(
+        "contact", "panel__site", "round", "organisation_type", "coordinated_by__contact"
+    )
+    return get_object_or_404(members, pk=pk)
+
+
+@evaluator_required
+def member_detail(request, pk):
+    member = _member(pk)
+    form = MemberDispositionForm(_posted(request), member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_disposition_record(
+                member=member,
+                to=data["disposition"],
+                by=request.user,
+                reason=form.reason_text(),
+                coordinated_by=data["coordinated_by"],
+            )
+        except services.DispositionRefused as exc:
+            for name, error in exc.errors.items():
+                form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, "The disposition is recorded.")
+            return redirect("panels:member_detail", pk=member.pk)
+    context = {
+        "member": member,
+        "form": form,
+        "history": member_selectors.member_history(member=member),
+        "coordinates": member_selectors.member_coordinates(member=member),
+        "closed": member.round.status == RoundStatus.CLOSED,
+    }
+    return render(request, "panels/member_detail.html", context)
+
+
+@evaluator_required
+def dispositions_import(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    posted = request.method == "POST"
+    form = DispositionsImportForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    report = None
+    if posted and round_.status == RoundStatus.CLOSED:
+        form.add_error(None, "The round is closed: its dispositions are final.")
+    elif posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            list_file = read_list(upload.name, upload)
+        except ListFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            report = services.outcomes_import(
+                round=round_,
+                list_file=list_file,
+                user=request.user,
+                allowed=services.EVALUATOR_DISPOSITIONS,
+                source=DispositionSource.EVALUATOR,
+            )
+            if report.ok:
+                messages.success(request, report.summary())
+                return redirect("panels:round_detail", pk=round_.pk)
+    context = {"round": round_, "form": form, "report": report}
+    return render(request, "panels/member_dispositions_import.html", context)
+
+
+def _posted(request):
+    """Return the POST data of a POST (an empty one included), else None: an unbound form."""
+    return request.POST if request.method == "POST" else None

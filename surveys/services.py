@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from panels.models import Disposition, DispositionSource, Member, Round
-from panels.services import NOT_YET_ANSWERING, member_disposition_set
+from panels.models import Member, Round
+from panels.services import member_response_saved
+from surveys.completeness import CompletenessRule, classify
 from surveys.definitions import definition_of
 from surveys.engine.checks import publish_problems, publish_review
 from surveys.engine.definition import DefinitionError, load_definition
@@ -175,13 +176,38 @@ def response_start(*, member: Member) -> Response:
         member=member, defaults={"version": member.round.version}
     )
     if created:
-        member_disposition_set(
-            member_id=member.pk,
-            to=Disposition.PARTIAL,
-            source=DispositionSource.RESPONDENT,
-            only_from=NOT_YET_ANSWERING,
-        )
+        _keep_disposition(response, definition_of(response.version), member.round)
     return response
+
+
+def _keep_disposition(response: Response, defn, round_: Round, walked: Walk | None = None):
+    """Set the member's disposition to what the round's rule gives the response now.
+
+    The end counts as reached only while every page of the path is done: a respondent
+    who refused consent and then gave it, or whose changed answers opened new pages, has
+    not reached it until they finish again.
+    """
+    at_end = (
+        walked is not None
+        and response.completed_at is not None
+        and set(walked.pages) <= set(response.pages_done)
+    )
+    at = response.completed_at if at_end else None
+    if at_end and walked.ending == "consent":  # a consent not given ends the path there
+        outcome, reason = "refused", "consent not given"
+    else:
+        outcome, reason = _rule_outcome(response, defn, round_, at), ""
+    member_response_saved(member_id=response.member_id, outcome=outcome, at=at, reason=reason)
+
+
+def _rule_outcome(response: Response, defn, round_: Round, completed_at) -> str:
+    return classify(
+        rule=CompletenessRule.of(round_),
+        definition=defn,
+        answers=response.answers,
+        not_asked=response.not_asked,
+        completed_at=completed_at,
+    )
 
 
 @transaction.atomic
@@ -227,6 +253,7 @@ def response_save_page(
         raise StaleAnswers(page_id)
     revealed = _revealed(defn, page_id, walked, member, shown) if action == "next" else []
     _apply(current, defn, page_id, walked, "later" if revealed else action)
+    _keep_disposition(current, defn, response.member.round, walked)
     outcome = _outcome(defn, walked.pages, current, page_id, action, saved=True)
     if revealed:
         outcome.go_to, outcome.revealed = page_id, revealed
@@ -276,14 +303,6 @@ def _apply(current: Response, defn, page_id, walked, action) -> None:
     finished = action == "next" and page_after(walked.pages, defn, page_id) is None
     if finished:
         current.completed_at = current.completed_at or timezone.now()
-        refused = walked.ending == "consent"  # a consent not given ends the path there
-        member_disposition_set(
-            member_id=current.member_id,
-            to=Disposition.REFUSED if refused else Disposition.COMPLETE,
-            source=DispositionSource.RESPONDENT,
-            at=current.completed_at,
-            reason="consent not given" if refused else "",
-        )
     current.save()
 
 
