@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django import forms
 
-from panels.models import CompletenessKind, Disposition, Member, Round, Site
+from panels.models import CompletenessKind, Disposition, Member, Round, RoundStatus, Site
 
 MAX_LIST_BYTES = 10 * 1024 * 1024
 
@@ -91,6 +91,14 @@ class RoundForm(forms.ModelForm):
             .order_by("questionnaire__slug", "number")
         )
         version.empty_label = "None chosen yet"
+        status = self.fields["status"]
+        if self.instance.pk and self.instance.status == RoundStatus.CLOSED:
+            status.disabled = True
+            status.help_text = "A closed round stays closed: its final dispositions are frozen."
+        else:
+            # Closing freezes every member's final disposition, so it has its own page.
+            status.choices = [c for c in status.choices if c[0] != RoundStatus.CLOSED]
+            status.help_text = "To close the round, use “Close the round” on its page."
         version.label_from_instance = lambda v: f"{v.title} ({v.questionnaire.slug} v{v.number})"
         if self.instance.pk and self.instance.members.filter(response__isnull=False).exists():
             # Every response keeps the version it was answered on: once answers exist the
