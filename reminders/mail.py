@@ -174,9 +174,13 @@ class Composer:
 
 
 def _quoted(data: bytes) -> bytes:
-    """Return the DATA of an email: CRLF line ends, leading dots doubled (RFC 5321)."""
-    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", CRLF.encode(), data)
-    data = re.sub(rb"(?m)^\.", b"..", data)
+    """Return the DATA of an email: CRLF line ends, leading dots doubled (RFC 5321), as
+    smtplib does; the regular expressions run only when there is something to change."""
+    crlf = data.count(b"\r\n")
+    if data.count(b"\r") != crlf or data.count(b"\n") != crlf:
+        data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", CRLF.encode(), data)
+    if data.startswith(b".") or b"\n." in data:
+        data = re.sub(rb"(?m)^\.", b"..", data)
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 

@@ -24,7 +24,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.utils import timezone
 
 from panels import services as panel_services
-from panels.models import Member, Round
+from panels.models import Member, Panel, Round
 from reminders.mail import Composer, build_email, message_id_for, send_holding
 from reminders.models import (
     Message,
@@ -273,21 +273,48 @@ def _batch_size() -> int:
     return max(1, min(BATCH_SIZE, settings.EMAIL_RATE_PER_MINUTE // 2))
 
 
-def _batch(ids: list[int], message: Message) -> list[OutboxEntry]:
-    """Return the claimed rows with their members, contacts and sites, in one query; the
-    message and its round, the same for every row, are the one given."""
+# The columns a send reads. The sender builds five objects per row, so it loads no more
+# than it uses; a merge field reading another column still works (Django loads a deferred
+# column on first use) but costs a query per member, so add its column here.
+_BATCH_COLUMNS = (
+    "message_id",
+    "member_id",
+    "status",
+    "attempts",
+    "member__round_id",
+    "member__panel_id",
+    "member__contact_id",
+    "member__token_nonce",
+    "member__disposition",
+    "member__opted_out_reminders_at",
+    "member__opted_out_study_at",
+    "member__contact__first_name",
+    "member__contact__last_name",
+    "member__contact__email",
+)
+
+
+def _batch(ids: list[int], message: Message, panels: dict[int, Panel]) -> list[OutboxEntry]:
+    """Return the claimed rows with their members and contacts, in one query; the message
+    and its round, the same for every row, are the one given, and each member's panel and
+    site come from `panels`, filled here with those not seen before."""
     from surveys.models import Response
 
     started = Response.objects.filter(member=OuterRef("member"))
     entries = list(
         OutboxEntry.objects.filter(pk__in=ids)
-        .select_related("member__contact", "member__panel__site")
+        .select_related("member__contact")
+        .only(*_BATCH_COLUMNS)
         .annotate(member_started=Exists(started))
         .order_by("pk")
     )
+    unseen = {entry.member.panel_id for entry in entries} - panels.keys()
+    if unseen:
+        panels.update(Panel.objects.select_related("site").in_bulk(unseen))
     for entry in entries:
         entry.message = message
         entry.member.round = message.round
+        entry.member.panel = panels[entry.member.panel_id]
     return entries
 
 
@@ -547,9 +574,10 @@ def message_drain(*, message_id: int, worker: str = "") -> DrainResult:
                 break
             if sender is None:
                 sender = _Sender(Message.objects.select_related("round").get(pk=message_id))
+                panels: dict[int, Panel] = {}
                 gate = _Gate(sender.message, before_query=sender.wait)
                 slots = _Slots(before_query=sender.wait)
-            entries = _batch(ids, sender.message)
+            entries = _batch(ids, sender.message, panels)
             for done, entry in enumerate(entries):
                 try:
                     allowed = gate.allows(entries, done)
