@@ -4,6 +4,7 @@ import contextlib
 import re
 import secrets
 import smtplib
+import socket
 import time
 from email.header import Header
 from email.utils import formatdate, parseaddr
@@ -192,12 +193,12 @@ def _refused(smtp, code: int) -> None:
         smtp.rset()
 
 
-def send_holding(smtp: smtplib.SMTP, from_addr: str, to: str, data: bytes, before_data) -> None:
-    """Send one email as smtplib's sendmail() does, but call before_data() once the server
-    is ready for the data: until the data's last line the server has accepted nothing, so
-    work done by before_data (confirming that the previous email is recorded as sent)
-    overlaps this one's envelope and still comes before the server can accept it. Raise
-    what sendmail() raises; if before_data raises, the connection is dropped with nothing
+def send_holding(smtp: smtplib.SMTP, from_addr: str, to: str, data: bytes, before_end) -> None:
+    """Send one email as smtplib's sendmail() does, but call before_end() just before the
+    data's final line: until that line the server has accepted nothing, so work done by
+    before_end (confirming that the previous email is recorded as sent) overlaps this
+    one's whole exchange and still comes before the server can accept it. Raise what
+    sendmail() raises; if before_end raises, the connection is dropped with nothing
     accepted and the error goes up."""
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(from_addr)
@@ -213,12 +214,17 @@ def send_holding(smtp: smtplib.SMTP, from_addr: str, to: str, data: bytes, befor
     if code != 354:
         _refused(smtp, code)
         raise smtplib.SMTPDataError(code, reply)
+    if smtp.sock is not None and smtp.sock.family != socket.AF_UNIX:
+        # The data goes in two writes: without this the final line would wait for the
+        # acknowledgement of the first (Nagle's algorithm), some 40 ms.
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    smtp.send(_quoted(data))
     try:
-        before_data()
+        before_end()
     except BaseException:
         smtp.close()
         raise
-    smtp.send(_quoted(data) + b".\r\n")  # one write, as sendmail() does
+    smtp.send(b".\r\n")
     code, reply = smtp.getreply()
     if code != 250:
         _refused(smtp, code)

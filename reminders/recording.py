@@ -8,8 +8,8 @@ On PostgreSQL the UPDATE is therefore sent without waiting (libpq's asynchronous
 the worker's own connection, a statement prepared once per connection), and the sender
 waits for its answer only just before the next email's final line of data (see
 `reminders.mail.send_holding`): the server cannot accept the next email before this one is
-recorded, and the commit overlaps the next email's envelope. Elsewhere (SQLite) it is a
-plain UPDATE, waited for at once.
+recorded, and the commit overlaps the next email's exchange (envelope and data) instead of
+adding to it. Elsewhere (SQLite) it is a plain UPDATE, waited for at once.
 
 Nothing else may use the database connection while a record is pending: the sender calls
 `wait()` before any other query.

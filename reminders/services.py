@@ -454,7 +454,7 @@ class _Sender:
 
     Over SMTP the record of an email sent (reminders.recording) is confirmed just before
     the next email's final line of data, so that its commit overlaps that email's
-    envelope while the server still cannot accept it unrecorded. Other backends (the
+    exchange while the server still cannot accept it unrecorded. Other backends (the
     console under `make run`, a provider's API) send and record one after the other.
     Every other use of the database first waits for the pending record (`wait`).
     """

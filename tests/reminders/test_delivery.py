@@ -143,6 +143,7 @@ def test_two_workers_draining_one_message_send_each_member_one_email(workers, sm
     services.message_enqueue(message_id=reminder.pk)
     workers.start("w2")
     try:
+        workers.wait_ready("w2")  # else w1 may send everything before w2 is up
         for _ in range(4):  # each worker takes a drain; the spare ones find nothing left
             tasks.drain_message.delay(reminder.pk)
         wait_for(_all_done(reminder, 400))
