@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 # A claim not recorded within this long belongs to a sender that died; the sweeper puts
 # the row back in the queue. Batches are sized so that sending one takes well under it.
 CLAIM_STALE_AFTER = timedelta(minutes=10)
-BATCH_SIZE = 200
+BATCH_SIZE = 100
 # Temporary failures wait EMAIL_RETRY_SECONDS, doubling each time up to the cap, and fail
 # for good after MAX_ATTEMPTS.
 RETRY_CAP = timedelta(hours=1)
@@ -243,11 +243,7 @@ class _Stop(Exception):
 
 
 def _claim(message_id: int, worker: str) -> list[int]:
-    """Claim the next batch of the message's due queued rows for this sender; return their
-    ids in order."""
     now = timezone.now()
-    if db.vendor == "postgresql":
-        return _claim_postgresql(message_id, worker, now)
     with transaction.atomic():
         ids = list(
             OutboxEntry.objects.select_for_update(skip_locked=True)
@@ -270,25 +266,6 @@ def _claim(message_id: int, worker: str) -> list[int]:
             pk__in=ids, status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now
         ).values_list("pk", flat=True)
     )
-
-
-# PostgreSQL: the claim as one statement, the locked SELECT inside the conditional UPDATE
-# (one round trip and one commit instead of five round trips).
-_CLAIM_SQL = (
-    f"UPDATE {OutboxEntry._meta.db_table} SET status = %s, claimed_at = %s, claimed_by = %s, "  # noqa: S608
-    "attempts = attempts + 1, updated_at = %s WHERE status = %s AND id IN ("
-    f"SELECT id FROM {OutboxEntry._meta.db_table} WHERE message_id = %s AND status = %s "
-    "AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
-    "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id"
-)
-
-
-def _claim_postgresql(message_id: int, worker: str, now: datetime) -> list[int]:
-    queued, sending = OutboxStatus.QUEUED, OutboxStatus.SENDING
-    params = [sending, now, worker, now, queued, message_id, queued, now, _batch_size()]
-    with db.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL, params)
-        return sorted(row[0] for row in cursor.fetchall())
 
 
 def _batch_size() -> int:

@@ -183,7 +183,7 @@ def test_a_worker_killed_mid_send_leaves_each_member_one_sent_row_and_one_duplic
     reminder = _message(round_)
     services.message_enqueue(message_id=reminder.pk)
     tasks.drain_message.delay(reminder.pk)
-    # Mid-batch (batches are of 200), a good way into the send.
+    # Mid-batch (batches are of 100), a good way into the send.
     wait_for(lambda: smtp.recorder.count() >= 750, timeout=120, interval=0.01)
     workers.kill("w1")
     received_before = smtp.recorder.count()
