@@ -29,7 +29,7 @@ _SET = (
     "status = {0}, sent_at = {1}, reason = '', detail = '', next_attempt_at = NULL, "
     "message_id_header = {2}, updated_at = {1} WHERE id = {3} AND status IN ({4}, {5})"
 )
-SENT_SQL = f"UPDATE {_TABLE} SET " + _SET.format(*["%s"] * 6)  # noqa: S608
+SENT_SQL = f"UPDATE {_TABLE} SET " + _SET.format(*["%s"] * 6)  # noqa: S608 (seven %s: {1} twice)
 _SENT_PG = (f"UPDATE {_TABLE} SET " + _SET.format("$1", "$2", "$3", "$4", "$5", "$6")).encode()  # noqa: S608
 _NAME = b"reminders_outbox_sent"
 _ALREADY_PREPARED = b"42P05"
@@ -48,10 +48,8 @@ class SentRecorder:
         self.wait()
         if db.vendor != "postgresql":
             with db.cursor() as cursor:
-                cursor.execute(
-                    SENT_SQL,
-                    [OutboxStatus.SENT, at, header, pk, OutboxStatus.SENDING, OutboxStatus.QUEUED],
-                )
+                sending, queued = OutboxStatus.SENDING, OutboxStatus.QUEUED
+                cursor.execute(SENT_SQL, [OutboxStatus.SENT, at, header, at, pk, sending, queued])
             return
         pgconn = self._connection()
         values = [OutboxStatus.SENT, at.isoformat(), header, str(pk)]
