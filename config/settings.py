@@ -218,6 +218,15 @@ STUDY_CONTACT = env_str("STUDY_CONTACT", "the research team at survey@example.or
 
 # Invitations and reminders (planned in TIME_ZONE, the study's zone): the sending rate across
 # all workers (kept in the cache: Redis in production), and the first retry's delay.
+# A provider's bounce and complaint webhook (reminders.webhooks): set the key to mount it.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+        "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET", ""),
+    }.items()
+    if value
+}
 EMAIL_RATE_PER_MINUTE = env_int("EMAIL_RATE_PER_MINUTE", 600, minimum=1)
 EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60, minimum=1)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)

@@ -1,3 +1,5 @@
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -22,3 +24,13 @@ urlpatterns = [
     path("o/", email_opt_out_confirm, name="email_opt_out_confirm"),
     path("o/<str:token>/", email_opt_out, name="email_opt_out"),
 ]
+
+# A mail provider's bounce and complaint webhook (reminders.webhooks), only with its key.
+if settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
+    urlpatterns.append(
+        path(
+            "anymail/mailgun/tracking/",
+            MailgunTrackingWebhookView.as_view(),
+            name="mailgun_tracking_webhook",
+        )
+    )

@@ -8,10 +8,11 @@ message is saved, so a typo never reaches a respondent.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
 
@@ -34,7 +35,15 @@ def personal_url(member) -> str:
 
 def optout_url(member) -> str:
     """Return the member's opt-out link (also the List-Unsubscribe target)."""
-    return settings.SITE_URL + reverse("email_opt_out", args=[optout_token_for(member.token_nonce)])
+    before, after = _optout_path(get_script_prefix())
+    return f"{settings.SITE_URL}{before}{optout_token_for(member.token_nonce)}{after}"
+
+
+@lru_cache(maxsize=8)
+def _optout_path(script_prefix: str) -> tuple[str, str]:
+    """Return the opt-out path around its token (reversed once, not once per member)."""
+    before, _, after = reverse("email_opt_out", args=["TOKEN"]).partition("TOKEN")
+    return before, after
 
 
 def study_contact(round_) -> str:
@@ -130,3 +139,55 @@ def render(*, message, member) -> Rendered:
         text=render_to_string("emails/message-body.txt", context),
         html=render_to_string("emails/message-body.html", context),
     )
+
+
+# The sender's rendering: the templates rendered once per message and body, then filled in
+# per member. Each field stands in the rendered templates as a marker that no template
+# changes (no character autoescaping or linebreaks touches), so putting the member's value,
+# escaped in the HTML part, in place of its marker gives what render() gives; a member
+# whose values hold a line break (linebreaks would read it) is rendered by render().
+
+_MARK = "\x00{}\x00"
+_MARKS = {name: _MARK.format(index) for index, name in enumerate(MERGE_FIELDS)}
+_SUBJECT_MARK = _MARK.format("subject")
+_MARKER = re.compile("\x00([a-z0-9]+)\x00")
+
+
+class CompiledMessage:
+    """A message's subject and one of its bodies, rendered once for many members."""
+
+    def __init__(self, *, message, started: bool):
+        self.message = message
+        body = message.body_started if message.body_started and started else None
+        self.started = started
+        self.subject = message.subject
+        context = {
+            "subject": _SUBJECT_MARK,
+            "text_body": _fill_text(body or message.body, _MARKS),
+            "html_body": _fill_html(body or message.body, _MARKS),
+            "opt_out_url": _MARKS["opt_out_link"],
+            "study_contact": _MARKS["study_contact"],
+        }
+        self.text = render_to_string("emails/message-body.txt", context)
+        self.html = render_to_string("emails/message-body.html", context)
+        self._names = list(MERGE_FIELDS)
+
+    def render(self, member, values: dict[str, str] | None = None) -> Rendered:
+        """Return the message as this member gets it, as render() does."""
+        values = values or _values(member)
+        if any("\n" in value or "\r" in value for value in values.values()):
+            return render(message=self.message, member=member)
+        filled = _fill_text(self.subject, values)
+        by_mark = {str(i): values[name] for i, name in enumerate(self._names)}
+        escaped = {key: escape(value) for key, value in by_mark.items()}
+        escaped["subject"] = escape(filled)
+        return Rendered(
+            subject=" ".join(filled.split()),
+            text=_MARKER.sub(lambda match: by_mark[match.group(1)], self.text),
+            html=_MARKER.sub(lambda match: escaped[match.group(1)], self.html),
+        )
+
+
+def member_values(member) -> dict[str, str]:
+    """Return the member's merge field values."""
+    return _values(member)

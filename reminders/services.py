@@ -17,14 +17,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db
 from django.db import transaction
 from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.utils import timezone
 
 from panels import services as panel_services
-from panels.models import Member, Round
-from reminders.mail import build_email, message_id_for
+from panels.models import Member, Panel, Round
+from reminders.mail import Composer, build_email, message_id_for, send_holding
 from reminders.models import (
     Message,
     MessageKind,
@@ -33,6 +34,8 @@ from reminders.models import (
     OutboxStatus,
     RoundSending,
 )
+from reminders.recording import SentRecorder
+from reminders.rendering import started_unfinished
 from reminders.selectors import (
     audience,
     due_filter,
@@ -270,16 +273,49 @@ def _batch_size() -> int:
     return max(1, min(BATCH_SIZE, settings.EMAIL_RATE_PER_MINUTE // 2))
 
 
-def _batch(ids: list[int]) -> list[OutboxEntry]:
+# The columns a send reads. The sender builds five objects per row, so it loads no more
+# than it uses; a merge field reading another column still works (Django loads a deferred
+# column on first use) but costs a query per member, so add its column here.
+_BATCH_COLUMNS = (
+    "message_id",
+    "member_id",
+    "status",
+    "attempts",
+    "member__round_id",
+    "member__panel_id",
+    "member__contact_id",
+    "member__token_nonce",
+    "member__disposition",
+    "member__opted_out_reminders_at",
+    "member__opted_out_study_at",
+    "member__contact__first_name",
+    "member__contact__last_name",
+    "member__contact__email",
+)
+
+
+def _batch(ids: list[int], message: Message, panels: dict[int, Panel]) -> list[OutboxEntry]:
+    """Return the claimed rows with their members and contacts, in one query; the message
+    and its round, the same for every row, are the one given, and each member's panel and
+    site come from `panels`, filled here with those not seen before."""
     from surveys.models import Response
 
     started = Response.objects.filter(member=OuterRef("member"))
-    return list(
+    entries = list(
         OutboxEntry.objects.filter(pk__in=ids)
-        .select_related("message__round", "member__contact", "member__panel__site", "member__round")
+        .select_related("member__contact")
+        .only(*_BATCH_COLUMNS)
         .annotate(member_started=Exists(started))
         .order_by("pk")
     )
+    unseen = {entry.member.panel_id for entry in entries} - panels.keys()
+    if unseen:
+        panels.update(Panel.objects.select_related("site").in_bulk(unseen))
+    for entry in entries:
+        entry.message = message
+        entry.member.round = message.round
+        entry.member.panel = panels[entry.member.panel_id]
+    return entries
 
 
 def _record(entry: OutboxEntry, **values) -> None:
@@ -302,17 +338,23 @@ def _release(entries: list[OutboxEntry], *, tried: bool = False, wait: timedelta
 
 
 # How stale, at most, a member's eligibility and the round's pause are when a message goes
-# out; and how many sending slots a sender takes from the shared rate at a time.
+# out; and how many sending slots a sender takes from the shared rate at a time, at most:
+# a second's worth of the rate, so that workers share a minute's slots fairly, and no more
+# than a batch (slots left unused when a sender stops are lost, never lent).
 CHECK_EVERY = 0.5
-SLOT_BLOCK = 10
+
+
+def _slot_block() -> int:
+    return max(1, min(BATCH_SIZE, settings.EMAIL_RATE_PER_MINUTE // 60))
 
 
 class _Gate:
     """Re-checks, at most CHECK_EVERY seconds before each send, that the round is not
     paused and the member is still in the audience: two queries for the rest of a batch."""
 
-    def __init__(self, message: Message):
+    def __init__(self, message: Message, *, before_query=lambda: None):
         self.message = message
+        self.before_query = before_query
         self.checked = float("-inf")
         self.eligible: set[int] = set()
         self.looked_at: set[int] = set()
@@ -321,6 +363,7 @@ class _Gate:
         """Return whether entries[index] may be sent; raise _Stop if the round is paused."""
         member_id = entries[index].member_id
         if member_id not in self.looked_at or time.monotonic() - self.checked > CHECK_EVERY:
+            self.before_query()
             if round_paused(self.message.round_id):
                 raise _Stop
             ids = [entry.member_id for entry in entries[index:]]
@@ -333,16 +376,17 @@ class _Gate:
 class _Slots:
     """Sending slots taken from the rate shared by every worker, a block at a time."""
 
-    def __init__(self):
+    def __init__(self, *, before_query=lambda: None):
         self.left = 0
+        self.before_query = before_query
 
     def take(self, round_id: int) -> None:
         if not self.left:
-            self.left = _reserve(round_id, SLOT_BLOCK)
+            self.left = _reserve(round_id, _slot_block(), before_query=self.before_query)
         self.left -= 1
 
 
-def _reserve(round_id: int, wanted: int) -> int:
+def _reserve(round_id: int, wanted: int, *, before_query=lambda: None) -> int:
     """Take up to `wanted` slots of this minute's window, kept in the cache (Redis in
     production) so that the rate holds across workers; return how many were granted,
     waiting for the next window when this one is full and stopping if paused."""
@@ -358,6 +402,7 @@ def _reserve(round_id: int, wanted: int) -> int:
         if granted > 0:
             return granted
         time.sleep(min(1.0, (window + 1) * 60 - time.time() + 0.01))
+        before_query()
         if round_paused(round_id):
             raise _Stop
 
@@ -382,11 +427,12 @@ def _close(mail_connection) -> None:
     mail_connection.connection = None
 
 
-def _send_one(entry: OutboxEntry, mail_connection, *, allowed: bool, slots: _Slots) -> bool:
+def _send_one(entry: OutboxEntry, sender: "_Sender", *, allowed: bool, slots: _Slots) -> bool:
     """Send one claimed row and record what the server said; return whether it was sent.
     Raise _Stop when the round is paused or the server is not answering."""
     member = entry.member
     if not allowed:
+        sender.wait()
         member.refresh_from_db(
             fields=["disposition", "opted_out_reminders_at", "opted_out_study_at"]
         )
@@ -394,24 +440,59 @@ def _send_one(entry: OutboxEntry, mail_connection, *, allowed: bool, slots: _Slo
         return False
     slots.take(entry.message.round_id)
     member.started = entry.member_started
-    email = build_email(message=entry.message, member=member)
     try:
-        mail_connection.send_messages([email])
+        header = sender.send(entry, member)
     except (smtplib.SMTPException, OSError) as error:
-        return _failed(entry, error, mail_connection)
-    now = timezone.now()
-    _record(
-        entry,
-        status=OutboxStatus.SENT,
-        sent_at=now,
-        reason="",
-        detail="",
-        next_attempt_at=None,
-        message_id_header=email.extra_headers["Message-ID"],
-    )
-    if entry.message.kind == MessageKind.INVITATION:
-        panel_services.member_invited(member_id=member.pk, at=now)
+        sender.wait()
+        return _failed(entry, error, sender.connection)
+    sender.record_sent(entry, header=header)
     return True
+
+
+class _Sender:
+    """Sends a message's emails over one SMTP connection and records each one sent.
+
+    Over SMTP the record of an email sent (reminders.recording) is confirmed just before
+    the next email's final line of data, so that its commit overlaps that email's
+    exchange while the server still cannot accept it unrecorded. Other backends (the
+    console under `make run`, a provider's API) send and record one after the other.
+    Every other use of the database first waits for the pending record (`wait`).
+    """
+
+    def __init__(self, message: Message):
+        self.message = message
+        self.connection = get_connection(fail_silently=False)
+        self.smtp = isinstance(self.connection, SMTPBackend)
+        self.composer = Composer(message=message)
+        self.recorder = SentRecorder()
+        self.wait = self.recorder.wait
+
+    def send(self, entry: OutboxEntry, member: Member) -> str:
+        """Send the row's email; return its Message-ID."""
+        if not self.smtp:
+            email = build_email(message=self.message, member=member)
+            self.wait()
+            self.connection.send_messages([email])
+            return email.extra_headers["Message-ID"]
+        to, header, data = self.composer.compose(member, started=started_unfinished(member))
+        if self.connection.connection is None:
+            self.connection.open()
+        send_holding(self.connection.connection, self.composer.from_email, to, data, self.wait)
+        return header
+
+    def record_sent(self, entry: OutboxEntry, *, header: str) -> None:
+        now = timezone.now()
+        self.recorder.start(entry.pk, header=header, at=now)
+        if self.message.kind == MessageKind.INVITATION or not self.smtp:
+            self.wait()
+        if self.message.kind == MessageKind.INVITATION:
+            panel_services.member_invited(member_id=entry.member_id, at=now)
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            _close(self.connection)
 
 
 def _failed(entry: OutboxEntry, error: Exception, mail_connection) -> bool:
@@ -484,25 +565,34 @@ def message_drain(*, message_id: int, worker: str = "") -> DrainResult:
     if db.in_atomic_block:
         raise RuntimeError("A send must not hold a database transaction open.")
     result = DrainResult()
-    mail_connection = get_connection(fail_silently=False)
-    gate, slots = None, _Slots()
+    sender = gate = slots = None
     try:
-        while ids := _claim(message_id, worker):
-            entries = _batch(ids)
-            gate = gate or _Gate(entries[0].message)
+        while True:
+            if sender is not None:
+                sender.wait()
+            if not (ids := _claim(message_id, worker)):
+                break
+            if sender is None:
+                sender = _Sender(Message.objects.select_related("round").get(pk=message_id))
+                panels: dict[int, Panel] = {}
+                gate = _Gate(sender.message, before_query=sender.wait)
+                slots = _Slots(before_query=sender.wait)
+            entries = _batch(ids, sender.message, panels)
             for done, entry in enumerate(entries):
                 try:
                     allowed = gate.allows(entries, done)
-                    result.sent += _send_one(entry, mail_connection, allowed=allowed, slots=slots)
+                    result.sent += _send_one(entry, sender, allowed=allowed, slots=slots)
                 except _Stop:
+                    sender.wait()
                     _release(entries[done:])
-                    result.paused = round_paused(entries[0].message.round_id)
+                    result.paused = round_paused(sender.message.round_id)
                     break
             else:
                 continue
             break
     finally:
-        _close(mail_connection)
+        if sender is not None:
+            sender.close()
     _finish_if_done(message_id)
     if not result.paused:
         result.retry_in = _next_try(message_id)

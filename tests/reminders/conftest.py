@@ -141,6 +141,17 @@ class Workers:
         )
         return self.processes[name]
 
+    def wait_ready(self, name, timeout=60.0):
+        """Wait until the worker answers a ping."""
+        from config.celery import app
+
+        def answers():
+            replies = app.control.ping(timeout=0.5)
+            return any(host.startswith(f"{name}@") for reply in replies for host in reply)
+
+        answers.__doc__ = f"worker {name} answers"
+        wait_for(answers, timeout=timeout, interval=0)
+
     def kill(self, name="w1"):
         process = self.processes.pop(name)
         process.send_signal(signal.SIGKILL)

@@ -1,7 +1,9 @@
 """Who gets a message, the outbox insert, the sweeper's and the retry's policies, and the
 email's headers: the parts that need no worker."""
 
+import re
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from django.conf import settings
@@ -199,3 +201,113 @@ def test_a_drain_sends_each_queued_member_once_and_a_second_drain_nothing(mailou
     assert sorted(email.to[0] for email in mailoutbox) == [f"m{i}@example.org" for i in range(5)]
     reminder.refresh_from_db()
     assert reminder.status == "sent"
+
+
+# The sender's own rendering and composition must give what a member would get from the
+# reference path (render() and Django's EmailMultiAlternatives), whatever the values hold.
+
+
+def _tricky(round_):
+    """Members whose names and site need escaping and encoding."""
+    members = _members(round_)
+    site = members[0].panel.site
+    site.name = 'Bradford & "Airedale" <Craven>'
+    site.save()
+    names = [("Zoë", "O'Brien"), ("<b>Ann</b>", "A & B"), ("Ann", "Ashworth")]
+    for member, (first, last) in zip(members, names, strict=False):
+        member.contact.first_name, member.contact.last_name = first, last
+        member.contact.save()
+    return list(
+        Member.objects.filter(round=round_)
+        .select_related("contact", "panel__site", "round")
+        .order_by("pk")
+    )[:3]
+
+
+def _both_bodies(round_):
+    return _message(
+        round_,
+        subject="{{ first_name }}, the survey of {{ site }} closes {{ closing_date }}",
+        body="Dear {{ full_name }} of {{ site }},\n\n{{ personal_link }}\nQuestions: "
+        "{{ study_contact }}\n\n\nStop: {{ opt_out_link }}",
+        body_started="You started, {{ first_name }}: {{ personal_link }}",
+    )
+
+
+def test_the_sender_renders_each_member_exactly_as_a_preview_does(round_):
+    from reminders.rendering import CompiledMessage, render
+
+    message = _both_bodies(round_)
+    for started in (False, True):
+        compiled = CompiledMessage(message=message, started=started)
+        for member in _tricky(round_):
+            member.started = started
+            assert compiled.render(member) == render(message=message, member=member)
+    assert "Zo&#x27;" not in compiled.render(member).html
+    assert (
+        "&lt;b&gt;Ann&lt;/b&gt;"
+        in CompiledMessage(message=message, started=False).render(_tricky(round_)[1]).html
+    )
+
+
+def _read(value: str) -> str:
+    """Return a header's text as a mail client shows it: unfolded and decoded."""
+    return str(make_header(decode_header(re.sub(r"\r?\n([ \t])", r"\1", value)))).strip()
+
+
+def test_the_sender_writes_the_email_a_mail_client_reads_as_djangos(round_):
+    from email import message_from_bytes
+
+    from reminders.mail import Composer
+
+    message = _both_bodies(round_)
+    composer = Composer(message=message)
+    long_line = _message(round_, subject="Long", body="x" * 1200 + " {{ first_name }}")
+    for msg, started in ((message, False), (message, True), (long_line, False)):
+        composer = Composer(message=msg)
+        for member in _tricky(round_):
+            member.started = started
+            to, header, data = composer.compose(member, started=started)
+            ours = message_from_bytes(data)
+            django = message_from_bytes(
+                build_email(message=msg, member=member).message().as_bytes(linesep="\r\n")
+            )
+            assert to == member.contact.email and header == django["Message-ID"]
+            for name in ("Subject", "From", "To", "Reply-To", "Message-ID", "List-Unsubscribe"):
+                assert _read(ours[name]) == _read(django[name]), name
+            assert ours["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            ours_parts = [(p.get_content_type(), p.get_payload(decode=True)) for p in ours.walk()]
+            django_parts = [
+                (p.get_content_type(), p.get_payload(decode=True)) for p in django.walk()
+            ]
+            assert [part[0] for part in ours_parts] == [
+                "multipart/alternative",
+                "text/plain",
+                "text/html",
+            ]
+            strip = [(kind, (body or b"").rstrip(b"\r\n")) for kind, body in ours_parts]
+            assert strip == [(kind, (body or b"").rstrip(b"\r\n")) for kind, body in django_parts]
+
+
+def test_a_record_that_fails_before_the_data_leaves_the_server_with_nothing_accepted(sink):
+    import smtplib
+
+    from reminders.mail import send_holding
+
+    sink.reset()
+
+    def record_fails():
+        raise RuntimeError("the database went away")
+
+    smtp = smtplib.SMTP("127.0.0.1", sink.port)
+    with pytest.raises(RuntimeError):
+        send_holding(
+            smtp, "survey@example.org", "m0@example.org", b"Subject: x\r\n\r\nx\r\n", record_fails
+        )
+    smtp = smtplib.SMTP("127.0.0.1", sink.port)
+    send_holding(
+        smtp, "survey@example.org", "m1@example.org", b"Subject: y\r\n\r\n.y\r\n", lambda: None
+    )
+    smtp.quit()
+    assert sink.recorder.recipients() == ["m1@example.org"]
+    assert sink.recorder.received[0]["headers"].get_payload() == ".y\r\n"
