@@ -22,8 +22,9 @@ def _evaluator_urls(values: dict[str, dict]):
                 continue  # a bare redirect to another evaluator page shows nothing
             names = pattern.pattern.converters
             given = values[namespace]
-            if str(pattern.pattern).startswith("rounds/") and "round" in given:
-                given = {**given, "pk": given["round"]}  # a round's page in a version's app
+            for prefix, override in values.get("prefixes", {}).get(namespace, {}).items():
+                if str(pattern.pattern).startswith(prefix):
+                    given = {**given, **override}  # e.g. a round's page in a version's app
             kwargs = {name: given[name] for name in names}
             urls.append(reverse(f"{namespace}:{pattern.name}", kwargs=kwargs))
     return urls
@@ -56,12 +57,15 @@ def test_every_evaluator_page_is_sent_with_no_store(client, alice, round_2016, s
             "surveys_admin": {
                 "pk": version.pk,
                 "page_id": version.definition["pages"][0]["id"],
-                "round": round_2016.pk,
                 "job": 1,
             },
             "reminders": {"pk": round_2016.pk, "message": message.pk, "member": member.pk},
             "surveys_analysis": {"fmt": "csv"},
             "dashboard": {"pk": round_2016.pk, "table": "sites"},
+            "prefixes": {
+                "panels": {"members/": {"pk": member.pk}},
+                "surveys_admin": {"rounds/": {"pk": round_2016.pk}},
+            },
         }
     )
     assert len(urls) >= 26

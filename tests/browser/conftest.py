@@ -75,6 +75,9 @@ def new_page(chromium):
     contexts = []
 
     def make(**options):
+        # Bootstrap scrolls smoothly unless motion is reduced: a click on a button below the
+        # fold would land while the page still moves, and be lost.
+        options.setdefault("reduced_motion", "reduce")
         context = chromium.new_context(**options)
         context.set_default_timeout(15_000)
         # Assertions wait as long as actions do: on a busy 2-core machine a page that

@@ -140,9 +140,13 @@ def test_an_evaluator_plans_previews_tests_and_follows_a_round_of_messages(
     expect(page.locator(".email-text")).to_contain_text("Dear Ann2, a reminder.")
     html = page.frame_locator("iframe.email-html")
     expect(html.get_by_text("Dear Ann2, a reminder.")).to_be_visible()
-    # The frame's document loads after the page: a click before that may be lost.
+    # The frame's document loads after the page: a click before that may be lost, so the
+    # click must lead to the next page.
     page.wait_for_load_state("load")
-    page.get_by_role("button", name="Send a test to alice@example.org").click()
+    send = page.get_by_role("button", name="Send a test to alice@example.org")
+    send.scroll_into_view_if_needed()
+    with page.expect_navigation():
+        send.click()
     expect(page.get_by_text("Test sent to alice@example.org, as Ann2 Ashworth")).to_be_visible()
     _check(page, "preview", size)
     wait_for(lambda: smtp.recorder.recipients() == ["alice@example.org"])

@@ -71,6 +71,7 @@ class Command(BaseCommand):
             welcome_text=WELCOME_2016,
             study_contact=STUDY_CONTACT,
             version=v2020,
+            **DEMO_RULE,
         )
         names = dict(Site.objects.values_list("code", "name"))
         report = panel_import(round=round_, list_file=demo_list(names), user=evaluator)
@@ -109,6 +110,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {member.contact.full_name} ({member.panel.site}): {url}")
 
 
+# Complete at the end of the questionnaire; a started response with under a quarter of the
+# items it was shown answered is a break-off, else a partial (fixed before fieldwork).
+DEMO_RULE = {"completeness_rule": "end", "break_off_below": 0.25}
+
+
 def _closed_round(year: int, version) -> Round:
     return Round.objects.create(
         name=f"{year} survey (demo)",
@@ -119,6 +125,7 @@ def _closed_round(year: int, version) -> Round:
         welcome_text=WELCOME_2016,
         study_contact=STUDY_CONTACT,
         version=version,
+        **DEMO_RULE,
     )
 
 
