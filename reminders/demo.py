@@ -32,6 +32,7 @@ from panels.services import NOT_YET_ANSWERING, member_disposition_set
 from reminders.mail import message_id_for
 from reminders.models import Message, MessageKind, MessageStatus, OutboxEntry, OutboxStatus
 from reminders.selectors import audience
+from reminders.services import insert_left_out
 from surveys.demo import demo_response, save_demo_responses
 
 
@@ -134,6 +135,11 @@ def _record_sent(message: Message) -> int:
             message_id_header=message_id_for(message_id=message.pk, member_id=member_id),
         )
         for index, member_id in enumerate(members)
+    )
+    # Everyone else gets a suppressed row with its reason, as the sender writes them.
+    insert_left_out(message)
+    OutboxEntry.objects.filter(message=message, status=OutboxStatus.SUPPRESSED).update(
+        queued_at=message.send_at
     )
     if message.kind == MessageKind.INVITATION:
         _record_invited(members, message.send_at)

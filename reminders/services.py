@@ -95,7 +95,7 @@ def _insert_audience(message: Message, *, include_added: bool) -> int:
     )
 
 
-def _insert_left_out(message: Message) -> int:
+def insert_left_out(message: Message) -> int:
     """Insert a suppressed row, with its reason, for every member of the round left out
     of the message when it starts, so each member's timeline says why; return how many."""
     members = Member.objects.filter(round_id=message.round_id, added_at__lte=message.started_at)
@@ -116,7 +116,7 @@ def message_enqueue(*, message_id: int) -> int:
     message.status = MessageStatus.SENDING
     message.save(update_fields=["started_at", "status", "updated_at"])
     added = _insert_audience(message, include_added=False)
-    left_out = _insert_left_out(message)
+    left_out = insert_left_out(message)
     logger.info("Message %s: %s members queued, %s left out", message.pk, added, left_out)
     return added
 

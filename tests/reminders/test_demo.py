@@ -50,8 +50,15 @@ def test_the_demo_round_has_the_study_schedule_with_two_sent_and_the_next_pendin
     assert listed.count() == 4
     assert not invitation.outbox.filter(member__in=listed).exists()
     for message in (invitation, first):
-        rows = message.outbox.all()
-        assert all(row.status == OutboxStatus.SENT and row.sent_at < now for row in rows)
+        rows = message.outbox.filter(status=OutboxStatus.SENT)
+        assert rows.exists() and all(row.sent_at < now for row in rows)
+        # Everyone else on the list when it went out has a row saying why not, as the
+        # sender writes them, so a member's timeline never reads as a gap.
+        others = message.outbox.exclude(status=OutboxStatus.SENT)
+        assert all(r.status == OutboxStatus.SUPPRESSED and r.reason for r in others)
+        assert rows.count() + others.count() == members.filter(
+            added_at__lte=message.started_at
+        ).count()
         row = rows.first()
         assert row.message_id_header == message_id_for(
             message_id=message.pk, member_id=row.member_id
@@ -60,8 +67,8 @@ def test_the_demo_round_has_the_study_schedule_with_two_sent_and_the_next_pendin
     done_before = DispositionChange.objects.filter(
         member__round=demo, to_disposition__in=NOT_REMINDED, at__lt=first.send_at
     ).values("member")
-    assert first.outbox.exists()
-    assert not first.outbox.filter(member__in=done_before).exists()
+    assert first.outbox.filter(status=OutboxStatus.SENT).exists()
+    assert not first.outbox.filter(member__in=done_before, status=OutboxStatus.SENT).exists()
     assert not second.outbox.exists()
 
     # Beat finds nothing due today, and starts the second reminder when its time comes.
