@@ -161,7 +161,7 @@ def _record_invited(member_ids: list[int], at: datetime) -> None:
             member_id=member_id,
             from_disposition=Disposition.LISTED,
             to_disposition=Disposition.NOT_STARTED,
-            at=at + timedelta(seconds=index),
+            at=at + timedelta(milliseconds=index),  # before any bounce, minutes later
             source=DispositionSource.SENDER,
         )
         for index, member_id in enumerate(member_ids)
@@ -381,7 +381,10 @@ def play_fieldwork(
     messages = _plan(round, invitation_at)
     sent = [m for m in messages if m.send_at < until]
     members = {
-        m.pk: m for m in Member.objects.filter(round=round).select_related("contact", "panel__site")
+        m.pk: m
+        for m in Member.objects.filter(round=round)
+        .select_related("contact", "panel__site")
+        .order_by("pk")  # the same fates on every load
     }
     rng = random.Random(round.year)
     fates = _fates(list(members.values()), rng, factor)

@@ -56,9 +56,10 @@ def test_the_demo_round_has_the_study_schedule_with_two_sent_and_the_next_pendin
         # sender writes them, so a member's timeline never reads as a gap.
         others = message.outbox.exclude(status=OutboxStatus.SENT)
         assert all(r.status == OutboxStatus.SUPPRESSED and r.reason for r in others)
-        assert rows.count() + others.count() == members.filter(
-            added_at__lte=message.started_at
-        ).count()
+        assert (
+            rows.count() + others.count()
+            == members.filter(added_at__lte=message.started_at).count()
+        )
         row = rows.first()
         assert row.message_id_header == message_id_for(
             message_id=message.pk, member_id=row.member_id

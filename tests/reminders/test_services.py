@@ -15,6 +15,7 @@ from reminders import services
 from reminders.mail import build_email
 from reminders.models import Message, MessageKind, OutboxEntry, OutboxStatus
 from reminders.selectors import audience
+from reminders.services import sending
 from tests.conftest import add_member
 from tests.reminders.test_delivery import _message, _round
 
@@ -141,14 +142,14 @@ def test_the_email_has_both_parts_one_click_opt_out_and_a_stable_message_id(roun
 
 
 def test_a_full_minute_of_the_shared_rate_holds_the_sender_until_paused(round_, alice):
-    assert services._reserve(round_.pk, 5) == 5
+    assert sending._reserve(round_.pk, 5) == 5
     from django.core.cache import cache
 
     window = int(timezone.now().timestamp() // 60)
     cache.set(f"reminders:rate:{window}", settings.EMAIL_RATE_PER_MINUTE, 120)
     services.round_pause(round=round_, user=alice)
-    with pytest.raises(services._Stop):
-        services._reserve(round_.pk, 1)
+    with pytest.raises(sending._Stop):
+        sending._reserve(round_.pk, 1)
 
 
 def test_beat_ticks_every_minute():
