@@ -62,6 +62,10 @@ class Rates:
 
 def wilson_interval(successes: float, n: float, z: float = Z_95) -> tuple[float, float]:
     """The Wilson score interval of ``successes / n``; ``n`` may be fractional (e)."""
+    if n < 1e-9:
+        # A base this small (e times a few cases, with e near zero) says nothing: the
+        # interval is the whole range, and its terms would overflow.
+        return 0.0, 1.0
     p = successes / n
     z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
