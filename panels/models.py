@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 
 
 class Site(models.Model):
@@ -286,6 +286,13 @@ class Member(models.Model):
         OrganisationType, null=True, blank=True, on_delete=models.PROTECT
     )
     job_titles = models.JSONField(default=list, blank=True)
+    # The list as text, stored: the dashboard groups members by it, and a text is far
+    # cheaper to hash than a JSON value.
+    job_titles_key = models.GeneratedField(
+        expression=Cast("job_titles", models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     disposition = models.CharField(
         max_length=20, choices=Disposition.choices, default=Disposition.LISTED
     )
