@@ -54,7 +54,7 @@ def test_a_long_list_is_queued_shown_with_progress_then_imported_by_the_task(
     assert len(queued) == 1 and not Contact.objects.exists()
     page = client.get(page_url).content.decode()
     assert "Waiting to start" in page and "<progress" in page
-    assert "js/import_progress.js" in page and 'http-equiv="refresh"' in page
+    assert "js/job_progress.js" in page and 'http-equiv="refresh"' in page
     assert client.get(status_url).json()["finished"] is False
 
     assert panel_import_job(job.pk) == ImportStatus.DONE

@@ -1,15 +1,20 @@
-// Shows a long contact-list import's progress, asking the server every 2 seconds,
-// and reloads the page for its report when the import has finished.
+// Shows a long job's progress (a contact-list import, an export), asking the server
+// every few seconds, and reloads the page for its result when the job has finished.
+// The page gives the job's box `data-job` (the prefix of its elements' ids), the status
+// URL, the unit counted ("rows checked") and how often to ask, in milliseconds.
 (function () {
   "use strict";
-  var box = document.getElementById("import-job");
+  var box = document.querySelector("[data-job][data-status-url]");
   if (!box) {
     return;
   }
+  var prefix = box.getAttribute("data-job");
   var url = box.getAttribute("data-status-url");
-  var bar = document.getElementById("import-progress");
-  var label = document.getElementById("import-label");
-  var count = document.getElementById("import-count");
+  var unit = box.getAttribute("data-unit") || "done";
+  var every = parseInt(box.getAttribute("data-interval"), 10) || 2000;
+  var bar = document.getElementById(prefix + "-progress");
+  var label = document.getElementById(prefix + "-label");
+  var count = document.getElementById(prefix + "-count");
 
   function show(job) {
     label.textContent = job.label;
@@ -20,7 +25,8 @@
         job.rows_done.toLocaleString("en-GB") +
         " of " +
         job.rows_total.toLocaleString("en-GB") +
-        " rows checked";
+        " " +
+        unit;
     }
   }
 
@@ -37,7 +43,7 @@
         if (job.finished) {
           window.location.reload();
         } else {
-          window.setTimeout(poll, 2000);
+          window.setTimeout(poll, every);
         }
       })
       .catch(function () {
