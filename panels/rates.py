@@ -126,7 +126,9 @@ def compute(
     else:
         e_method = "given"
 
-    frame = sum(counts.values())
+    # The study's sample frame is everyone invited (the seeds' "sent to all 360"): a member
+    # listed but not yet invited is not in it, though AAPOR keeps them as unknown (3.11).
+    frame = sum(counts.values()) - counts.get("listed", 0)
     complete = counts.get("complete", 0)
     eligible_base = frame - sum(counts.get(d, 0) for d in excluded)
 

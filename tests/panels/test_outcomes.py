@@ -74,7 +74,8 @@ def test_response_rates_json_has_the_shape_given(tmp_path, round_2016, members, 
         "I": 1, "P": 0, "R": 0, "NC": 0, "O": 0, "UH": 2, "UO": 1, "NE": 0,
     }  # fmt: skip
     assert report["e"] == 1.0
-    assert report["rates"]["study_frame"] == 0.25 and report["rates"]["RR1"] == 0.25
+    # The two listed were never invited: out of the study's frame, in AAPOR's base (3.11).
+    assert report["rates"]["study_frame"] == 0.5 and report["rates"]["RR1"] == 0.25
     assert report["rates"]["COOP1"] == 1.0
     assert [g["group"] for g in report["groups"]] == ["Barnsley"]
     assert report["groups"][0]["rates"]["RR1"] == 0.25
