@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from panels.models import Member, Round
 from panels.permissions import evaluator_required
+from panels.services import plural
 from reminders import selectors, services
 from reminders.forms import MemberSearchForm, MessageForm, OutboxFilterForm
 from reminders.models import Message, RoundSending
@@ -193,7 +194,8 @@ def message_send_now(request, message):
 def message_send_to_added(request, message):
     message = _message(message)
     count = services.message_send_to_added(message=message)
-    messages.success(request, f"{count} members added since it started will get it now.")
+    who = plural(count, "member")
+    messages.success(request, f"{who} added since it started will get it now.")
     return redirect("reminders:message_detail", message=message.pk)
 
 
@@ -202,7 +204,8 @@ def message_send_to_added(request, message):
 def message_retry_failed(request, message):
     message = _message(message)
     count = services.message_retry_failed(message=message)
-    messages.success(request, f"{count} failed messages are queued again.")
+    verb = "is" if count == 1 else "are"
+    messages.success(request, f"{plural(count, 'failed message')} {verb} queued again.")
     return redirect("reminders:message_detail", message=message.pk)
 
 

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from tests.browser.pages import logged_in
 from tests.reminders.fieldwork import fieldwork_round
 
 pytestmark = [
@@ -16,16 +17,6 @@ pytestmark = [
 ]
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 SHOTS = os.environ.get("SCREENSHOT_DIR")
-
-
-def _logged_in(new_page, server, width, height):
-    page = new_page(viewport={"width": width, "height": height})
-    page.goto(server + reverse("login"))
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "pw-alice")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "login" not in url)
-    return page
 
 
 def _check(page, name, size):
@@ -56,7 +47,7 @@ def test_the_dashboard_shows_the_headline_sorts_sites_and_draws_the_chart(
 ):
     fieldwork_round(size=30, name="2019 survey", year=2019)
     round_ = fieldwork_round(size=40, name="2020 survey", year=2020, emails="q", shift=3)
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(server + reverse("panels:round_detail", args=[round_.pk]))

@@ -7,22 +7,14 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.pages import logged_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 SHOTS = os.environ.get("SCREENSHOT_DIR")
-
-
-def _logged_in(new_page, server, width, height):
-    page = new_page(viewport={"width": width, "height": height})
-    page.goto(server + reverse("admin:login"))
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "pw-alice")
-    page.click("input[type=submit]")
-    page.wait_for_url(lambda url: "login" not in url)
-    return page
 
 
 def _check(page, name, size):
@@ -47,7 +39,7 @@ def test_the_version_page_and_its_preview_read_well_and_pass_axe(
     server, new_page, alice, seed_versions, size
 ):
     version = seed_versions[0]
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("surveys_admin:version_detail", args=[version.pk]))
     heading = page.get_by_role("heading", name="Page 1:")
     table = page.locator("section", has=heading).locator("table")
@@ -63,7 +55,7 @@ def test_the_version_page_and_its_preview_read_well_and_pass_axe(
 @pytest.mark.parametrize("size", SIZES)
 def test_the_comparison_reads_in_words_and_passes_axe(server, new_page, alice, seed_versions, size):
     old, new = seed_versions
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("surveys_admin:version_diff"))
     page.get_by_label("Earlier version").select_option(str(old.pk))
     page.get_by_label("Later version").select_option(str(new.pk))
@@ -99,7 +91,7 @@ def test_the_round_page_and_a_sites_list_read_well_and_pass_axe(
     server, new_page, alice, seed_versions, size
 ):
     round_ = _round_with_lists(seed_versions)
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("panels:round_detail", args=[round_.pk]))
     barnsley = page.get_by_role("row", name="Barnsley")
     assert barnsley.get_by_role("cell").nth(1).inner_text() == "1"  # complete
@@ -117,7 +109,7 @@ def test_a_personal_link_is_copied_with_its_button(
 ):
     settings.SITE_URL = server
     round_ = _round_with_lists(seed_versions)
-    page = _logged_in(new_page, server, 1280, 900)
+    page = logged_in(new_page, server, 1280, 900)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page.goto(server + _barnsley_list(round_))
     button = page.get_by_role("button", name="Copy the personal link of Ann Ashworth").first
@@ -145,7 +137,7 @@ def test_without_javascript_the_link_is_shown_to_copy_by_hand(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_round_form_shows_errors_by_their_fields_and_passes_axe(server, new_page, alice, size):
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("panels:round_list"))
     _check(page, "round-list", size)
     page.get_by_role("link", name="Create a round").click()
@@ -171,7 +163,7 @@ def test_the_preview_says_which_questions_wait_for_an_answer_and_passes_axe(
     from tests.surveys.test_version_preview import ROUTED
 
     draft, _ = version_store(data=ROUTED)
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("surveys_admin:version_preview", args=[draft.pk]))
     notice = page.get_by_role("note").filter(has_text="only after an earlier answer")
     assert notice.get_by_text("What made it work?").is_visible()
