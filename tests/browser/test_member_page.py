@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from panels.models import Contact, Round
 from panels.services import member_invited
-from tests.browser.test_evaluator_pages import SHOTS, SIZES, _check, _logged_in
+from tests.browser.pages import logged_in
+from tests.browser.test_evaluator_pages import SHOTS, SIZES, _check
 from tests.conftest import add_member, make_round
 
 pytestmark = [
@@ -37,7 +38,7 @@ def test_an_evaluator_records_a_disposition_and_sees_it_in_the_history(
     server, new_page, alice, members, size
 ):
     ann, bea = members
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("panels:member_list", args=[ann.round_id]))
     _shot(page, "member-list", size)
     page.get_by_role("link", name="Ann Ashworth").click()
@@ -68,7 +69,7 @@ def test_the_rule_the_close_and_the_file_pages_read_well(
 ):
     ann, _ = members
     planned = make_round("2021 survey", seed_versions[1], status="planned")
-    page = _logged_in(new_page, server, *SIZES[size])
+    page = logged_in(new_page, server, *SIZES[size])
     page.goto(server + reverse("panels:round_detail", args=[planned.pk]))
     page.get_by_role("link", name="Change the completeness rule").click()
     page.get_by_label("A share of the items the routing showed is answered").check()
