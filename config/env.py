@@ -46,6 +46,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return _read(name, default, parse)
 
 
+def env_int_or_off(name: str, default: int | None, *, minimum: int = 0) -> int | None:
+    """Return the variable as an int (at least `minimum`), or None when it says "off"."""
+
+    def parse(raw: str) -> int | None:
+        if raw.strip().lower() == "off":
+            return None
+        value = int(raw)
+        if value < minimum:
+            raise ValueError(f'expected "off" or a whole number of at least {minimum}')
+        return value
+
+    return _read(name, default, parse)
+
+
 def env_choice(name: str, default: str, choices: list[str]) -> str:
     """Return the variable, upper-cased, when it is one of `choices`."""
 

@@ -14,6 +14,7 @@ from config.env import (
     env_database,
     env_email,
     env_int,
+    env_int_or_off,
     env_list,
     env_str,
 )
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db.RespondentStatementsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,12 +102,17 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 # Read on every database so that a bad value is refused before it matters.
 _conn_max_age = env_int("CONN_MAX_AGE", 60, minimum=0)
+# Server-side prepared statements, used on the respondent pages only (config/db.py): a
+# statement run this many times on a connection is prepared. "off" where a pooler in
+# transaction mode (PgBouncer) stands between the workers and PostgreSQL.
+DB_PREPARE_THRESHOLD = env_int_or_off("DB_PREPARE_THRESHOLD", 5, minimum=0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     # Persistent connections are worth 4x on a three-query page (perf notes).
     DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = DB_PREPARE_THRESHOLD
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

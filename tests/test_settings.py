@@ -46,6 +46,8 @@ def test_defaults_run_on_sqlite_and_the_console_mail_backend(tmp_path):
         ("CONN_MAX_AGE", "-5"),
         ("LOG_LEVEL", "LOUD"),
         ("TOKEN_LOOKUP_WINDOW_SECONDS", "0"),
+        ("DB_PREPARE_THRESHOLD", "sometimes"),
+        ("DB_PREPARE_THRESHOLD", "-1"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(tmp_path, name, value):
@@ -60,6 +62,20 @@ def test_a_malformed_connection_age_is_refused_on_postgresql_too(tmp_path):
     )
     assert result.returncode != 0
     assert "CONN_MAX_AGE is malformed" in result.stderr
+
+
+@pytest.mark.parametrize(("raw", "threshold"), [("", "5"), ("0", "0"), ("off", "None")])
+def test_prepared_statements_are_on_after_five_runs_unless_turned_off(tmp_path, raw, threshold):
+    code = (
+        "import config.settings as s; print(s.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    )
+    env = {**os.environ, "VAR_DIR": str(tmp_path), "DB_PREPARE_THRESHOLD": raw}
+    env["DATABASE_URL"] = "postgres://u@127.0.0.1:5432/x"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == threshold
 
 
 def test_a_lower_case_log_level_is_accepted(tmp_path):
