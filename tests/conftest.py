@@ -12,10 +12,10 @@ def _fresh_cache():
     versions cached per process (a rolled-back test database reuses their ids)."""
     from django.core.cache import cache
 
-    from surveys.respondent import views as respondent_views
+    from surveys.respondent import members
 
     cache.clear()
-    respondent_views._PUBLISHED.clear()
+    members.PUBLISHED.clear()
 
 
 def _user(django_user_model, username, group=None, **extra):

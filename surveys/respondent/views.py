@@ -22,8 +22,9 @@ from surveys import ratelimit, services
 from surveys.definitions import TamperedVersion, definition_of
 from surveys.engine.routing import path, walk, walked_items, with_visible_options
 from surveys.engine.validation import validate_page
-from surveys.models import Response, Version
+from surveys.models import Response
 from surveys.respondent.forms import OptOutForm
+from surveys.respondent.members import member_where
 from surveys.respondent.page_forms import error_anchor, page_form
 from surveys.respondent.submissions import choose_typed_others, follow_ups, owner
 from surveys.selectors import member_attributes
@@ -35,52 +36,15 @@ OPTOUT_SESSION_KEY = "respondent_opt_out_member"  # opens the opt-out form only
 NOTICE_KEY = "respondent_notice"  # a notice for the next page shown, set before a redirect
 
 
-def _members():
-    """Members with what every respondent page reads (their response too), in one query.
-
-    Their round's version comes from a per-process cache (a round answers a published
-    version, which never changes).
-    """
-    return Member.objects.select_related("round", "panel__site", "contact", "response")
-
-
-# Published versions never change and are never deleted (the database refuses both), so
-# an id names the same version for the life of the process: one read per process.
-_PUBLISHED: dict[int, Version] = {}
-
-
-def _version(version_id: int) -> Version:
-    version = _PUBLISHED.get(version_id)
-    if version is None:
-        version = Version.objects.defer("definition").get(pk=version_id)
-        if version.is_published:
-            _PUBLISHED[version_id] = version
-    return version
-
-
-def _member_where(**lookup) -> Member | None:
-    """Return the member found by a unique lookup, with their round's version, or None.
-
-    get() rather than first(): it compiles no ORDER BY, a good part of this query's cost.
-    """
-    try:
-        member = _members().get(**lookup)
-    except Member.DoesNotExist:
-        return None
-    if member.round.version_id is not None:
-        member.round.version = _version(member.round.version_id)
-    return member
-
-
 def _member_for_token(token: str) -> Member | None:
     if not well_formed(token):
         return None
-    return _member_where(token_hash=hash_token(token))
+    return member_where(token_hash=hash_token(token))
 
 
 def _member_for_optout_token(token: str) -> Member | None:
     nonce = optout_nonce(token)
-    return None if nonce is None else _member_where(token_nonce=nonce)
+    return None if nonce is None else member_where(token_nonce=nonce)
 
 
 def _slow_down(request, wait: int):
@@ -125,7 +89,7 @@ def _session_member(request) -> Member | None:
     member_id = request.session.get(SESSION_KEY)
     if member_id is None:
         return None
-    return _member_where(pk=member_id)
+    return member_where(pk=member_id)
 
 
 def _launched(round_) -> bool:
@@ -529,7 +493,7 @@ def email_opt_out(request, token):
 def email_opt_out_confirm(request):
     """The confirmation form of an email's opt-out link: GET asks, POST records."""
     member_id = request.session.get(OPTOUT_SESSION_KEY)
-    member = None if member_id is None else _member_where(pk=member_id)
+    member = None if member_id is None else member_where(pk=member_id)
     if member is None or not _launched(member.round):
         return _neutral(request)
     # The same browser may have the survey open: then the way back leads there.
