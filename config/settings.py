@@ -194,7 +194,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Every respondent page reads the session: kept in the cache (Redis in production) and
 # written through to the database, it costs no query on a cache hit.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
