@@ -290,7 +290,9 @@ RULE_OUTCOMES = {
 }
 
 
-@transaction.atomic
+# Called within every page save's transaction: a savepoint would cost two more round trips
+# a save, and nothing that calls this goes on after an error in it.
+@transaction.atomic(savepoint=False)
 def member_response_saved(*, member_id: int, outcome: str, at=None, reason: str = "") -> bool:
     """Set the disposition the round's rule gives a response now ("complete", "partial",
     "break_off", or "refused" at consent); return whether it changed.
@@ -299,13 +301,22 @@ def member_response_saved(*, member_id: int, outcome: str, at=None, reason: str 
     locked before the round's status is read, so a save that waits for a close in
     progress sees the round closed.
     """
-    member = Member.objects.select_for_update().only("round_id").get(pk=member_id)
+    member = (
+        Member.objects.select_for_update()
+        .only("round_id", "disposition", "disposition_reason", "coordinated_by")
+        .get(pk=member_id)
+    )
     status = Round.objects.filter(pk=member.round_id).values_list("status", flat=True).get()
-    if status == RoundStatus.CLOSED:
+    to = RULE_OUTCOMES[outcome]
+    if status == RoundStatus.CLOSED or member.disposition not in RESPONDING:
+        return False
+    unchanged = (to, reason, None)  # a respondent's save never records a coordinator
+    # Most saves leave the disposition as it was: then nothing more is read or written.
+    if (member.disposition, member.disposition_reason, member.coordinated_by_id) == unchanged:
         return False
     return member_disposition_set(
         member_id=member_id,
-        to=RULE_OUTCOMES[outcome],
+        to=to,
         source=DispositionSource.RESPONDENT,
         only_from=RESPONDING,
         at=at,

@@ -5,7 +5,13 @@ from datetime import UTC, datetime
 import pytest
 
 from panels.models import DispositionChange, Member
-from panels.services import member_invited, member_opt_in, member_opt_out, member_undeliverable
+from panels.services import (
+    member_invited,
+    member_opt_in,
+    member_opt_out,
+    member_response_saved,
+    member_undeliverable,
+)
 from surveys.services import response_start
 from tests.conftest import add_member, make_round
 
@@ -70,6 +76,20 @@ def test_starting_a_response_is_recorded_as_the_respondents_doing(seed_versions)
     member = add_member(make_round("2020 survey", seed_versions[1]))
     response_start(member=member)
     assert _history(member) == [("not_started", "partial", "respondent")]
+
+
+def test_a_save_that_leaves_the_disposition_as_it_is_records_nothing(
+    seed_versions, django_assert_num_queries
+):
+    member = add_member(make_round("2020 survey", seed_versions[1]))
+    response_start(member=member)
+    with django_assert_num_queries(2):  # the member locked, the round's status read
+        assert not member_response_saved(member_id=member.pk, outcome="partial")
+    assert member_response_saved(member_id=member.pk, outcome="break_off")
+    assert _history(member) == [
+        ("not_started", "partial", "respondent"),
+        ("partial", "break_off", "respondent"),
+    ]
 
 
 def test_opting_out_and_back_in_is_recorded_both_ways(ann, alice):
