@@ -165,7 +165,7 @@ def version_preview(request, pk, page_id=None):
     context = {
         "version": version,
         "page": page,
-        "form": page_form(defn, items, {}, {}),
+        "questions": page_form(defn, items, {}, {}).html(),
         # Before any answer the routing hides what depends on one: name it instead.
         "hidden": [item for item in page.items if item.code not in shown],
         "number": number,

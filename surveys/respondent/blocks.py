@@ -1,10 +1,10 @@
 """The blocks a questionnaire page is drawn from: one per question, and the parts inside.
 
-Each block draws itself from the bound form alone (`render(form, context)`, the interface
-crispy's layout calls, but nothing here needs crispy). Built with format_html rather than
-templates: a grid is the largest thing a page draws (rows times scale points), and a
-template per option made it most of a page's cost. Every piece of text is escaped here or
-was escaped by the piping engine.
+Each block draws itself from the bound form alone (`render(form)`; the signature is the
+one crispy's layout objects have, so a block can still be laid out by crispy). Built with
+format_html rather than templates: a grid is the largest thing a page draws (rows times
+scale points), and a template per option made it most of a page's cost. Every piece of
+text is escaped here or was escaped by the piping engine.
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from surveys.engine.model import Item
 
 
-def _join(parts) -> SafeString:
+def join_html(parts) -> SafeString:
+    """Return the parts of HTML one after another."""
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped or safe already
 
 
@@ -52,7 +53,7 @@ class ItemBlock:
         self.code, self.parts, self.hidden, self.added = code, parts, hidden, added
 
     def render(self, form, context=None, template_pack=None, **kwargs):
-        inner = _join(p.render(form, context, template_pack, **kwargs) for p in self.parts)
+        inner = join_html(p.render(form, context, template_pack, **kwargs) for p in self.parts)
         added = (
             mark_safe(
                 '<p class="added-note"><span class="badge text-bg-info">New</span> '
@@ -79,7 +80,7 @@ class FieldsetBlock:
         self.legend, self.parts, self.css_class = legend, parts, css_class
 
     def render(self, form, context=None, template_pack=None, **kwargs):
-        inner = _join(p.render(form, context, template_pack, **kwargs) for p in self.parts)
+        inner = join_html(p.render(form, context, template_pack, **kwargs) for p in self.parts)
         if self.css_class:
             inner = format_html('<div class="{}">{}</div>', self.css_class, inner)
         return format_html(
@@ -97,7 +98,7 @@ class GroupBlock:
         self.parts, self.css_class = parts, css_class
 
     def render(self, form, context=None, template_pack=None, **kwargs):
-        inner = _join(p.render(form, context, template_pack, **kwargs) for p in self.parts)
+        inner = join_html(p.render(form, context, template_pack, **kwargs) for p in self.parts)
         return format_html('<div class="{}">{}</div>', self.css_class, inner)
 
 
@@ -141,7 +142,7 @@ class GridBlock:
             len(self.points),
             code,
             head,
-            _join(self._row(form, row) for row in self.rows),
+            join_html(self._row(form, row) for row in self.rows),
         )
 
     def _row(self, form, row: GridRow) -> str:
@@ -182,7 +183,7 @@ class GridBlock:
         name, chosen = escape(name), "" if value is None else str(value)
         css = " is-invalid" if invalid else ""
         described = f' aria-describedby="{name}-error"' if invalid else ""
-        return _join(
+        return join_html(
             f'<td class="grid-point"><label class="grid-option" for="id_{name}_{n}">'
             f'<input class="form-check-input{css}" type="radio" name="{name}"'
             f' id="id_{name}_{n}" value="{code}"'
@@ -242,7 +243,7 @@ class ChoiceBlock:
             value = []
         chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
         kind, name = ("checkbox" if self.multiple else "radio"), escape(self.name)
-        return _join(
+        return join_html(
             f'<label class="option" for="id_{name}_{n}"><input type="{kind}"'
             f' class="form-check-input{invalid}" name="{name}" value="{code}"'
             f' id="id_{name}_{n}"{" checked" if raw in chosen else ""}>'

@@ -174,6 +174,7 @@ def _page_context(member, response, walked, answers, attrs, page_id, form, notic
         "response": response,
         "page": page,
         "form": form,
+        "questions": form.html(),  # not {{ form.html }}: an item may be coded "html"
         "number": number,
         "total": len(pages),
         "title": defn.title,

@@ -84,7 +84,7 @@ def test_the_box_of_an_other_option_is_labelled_as_a_sentence(option, label):
 def _html(defn, data=None, errors=None) -> str:
     items = list(defn.page("p").items)
     form = page_form(defn, items, {}, {}, data=data, errors=errors)
-    return "".join(block.render(form, {}) for block in form.helper.layout.fields)
+    return str(form.html())
 
 
 def test_the_box_of_an_other_option_comes_right_after_its_option(choices):
