@@ -22,9 +22,14 @@ quoted by psycopg; nothing is formatted in by hand.
 
 from __future__ import annotations
 
+import tempfile
+import threading
 from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from typing import IO
 
+from django.conf import settings
 from django.db import connection, transaction
 from psycopg import sql
 
@@ -49,6 +54,7 @@ from surveys.exports.rows import PROGRESS_EVERY, Export
 MAX_COLUMNS = 1500  # PostgreSQL allows 1,664 entries in a select list
 EMPTY_JSON = "('null'::jsonb, '\"\"'::jsonb, '[]'::jsonb)"  # no answer (the columns' rule)
 NO_ANSWER = "('null'::jsonb, '\"\"'::jsonb, '[]'::jsonb, '{}'::jsonb)"  # the rule's
+KI_RANGE = "/* the range of key-informant numbers */"
 STRUCTURED = frozenset({"multi", "duration", "ranked", "nominations"})  # lists, objects
 Progress = Callable[[int], None]
 
@@ -96,6 +102,7 @@ class Statement:
         self.statuses: dict[tuple[str, int, bool], str] = {}  # (code, page, typed)
         self.versions = export.versions
         self.definitions = {v.pk: definition_of(v) for v in self.versions}
+        self._text: str | None = None
 
     # --- the pieces ---------------------------------------------------------------------
 
@@ -237,6 +244,15 @@ class Statement:
         status = self.status(column.item_code, page, mode)
         return f"COALESCE({status}, {self.answer(mine)})"
 
+    @staticmethod
+    def _ki_range(after: int | None, upto: int | None) -> str:
+        parts = []
+        if after is not None:
+            parts.append(f"AND (m.ki_number > {int(after)} OR m.ki_number IS NULL)")
+        if upto is not None:
+            parts.append(f"AND m.ki_number <= {int(upto)}")
+        return " ".join(parts)
+
     def by_version(self, cells: dict[int, str], version: str = "x.version_id") -> str:
         """Return one expression choosing the cell of the response's version."""
         if len(cells) == 1:
@@ -319,8 +335,15 @@ class Statement:
             ]
         return cells
 
-    def select(self) -> str:
-        """Return the whole SELECT, its rows in the export's order."""
+    def select(self, *, ki_after: int | None = None, ki_upto: int | None = None) -> str:
+        """Return the whole SELECT, its rows in the export's order; ``ki_after`` and
+        ``ki_upto`` keep the members whose key-informant numbers lie between them (those
+        without a number come last, so after any ``ki_upto``)."""
+        if self._text is None:
+            self._text = self._select()
+        return self._text.replace(KI_RANGE, self._ki_range(ki_after, ki_upto))
+
+    def _select(self) -> str:
         export = self.export
         own = {
             v.pk: {
@@ -363,6 +386,7 @@ FROM (
             LEFT JOIN panels_organisationtype ot ON ot.id = m.organisation_type_id
             LEFT JOIN panels_analysisgroup g ON g.id = ot.analysis_group_id
             WHERE m.round_id = {int(export.round.pk)} AND m.disposition <> {refused}
+                {KI_RANGE}
             ORDER BY m.ki_number, m.id
             OFFSET 0) m
         CROSS JOIN LATERAL (
@@ -384,6 +408,22 @@ FROM (
 ORDER BY x.ki_number, x.member_id"""
 
 
+def _copy(cursor, statement: str, stream: IO[bytes], counted: Callable[[int], None]) -> int:
+    """Run one COPY of the statement on a cursor, writing its rows to ``stream``."""
+    cursor.execute("SET LOCAL jit = off")
+    # Caching the per-row subqueries by their input would hash every document.
+    cursor.execute("SET LOCAL enable_memoize = off")
+    rows = 0
+    with cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
+        for data in copy:  # one row per chunk
+            stream.write(data)
+            rows += 1
+            if rows % PROGRESS_EVERY == 0:
+                counted(PROGRESS_EVERY)
+    counted(rows % PROGRESS_EVERY)
+    return rows
+
+
 def copy_wide(
     export: Export,
     stream: IO[bytes],
@@ -395,19 +435,121 @@ def copy_wide(
     """Write the export's rows (no header) to ``stream`` as CSV; return how many.
 
     JIT compilation is turned off for the statement: PostgreSQL would spend far longer
-    compiling its thousands of expressions than running them.
+    compiling its thousands of expressions than running them. From
+    ``EXPORT_SPLIT_ROWS`` responses on, the rows are drawn by ``EXPORT_DB_SESSIONS``
+    database sessions at once (see ``_copy_split``).
     """
     ki_numbers_assign(round=export.round)
-    statement = Statement(export, spreadsheet=spreadsheet, labels=labels).select()
-    rows = 0
+    statement = Statement(export, spreadsheet=spreadsheet, labels=labels)
+    sessions = settings.EXPORT_DB_SESSIONS
+    total = export.total() if sessions > 1 else 0
+    if sessions > 1 and total >= settings.EXPORT_SPLIT_ROWS:
+        return _copy_split(export, statement, stream, sessions, progress)
+    # Small exports run in the caller's session (and transaction, as in a test); the
+    # progress is told at the end, since that session is busy with the COPY until then.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        # Caching the per-row subqueries by their input would hash every document.
-        cursor.execute("SET LOCAL enable_memoize = off")
-        with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
-            for data in copy:  # one row per chunk
-                stream.write(data)
-                rows += 1
-                if progress and rows % PROGRESS_EVERY == 0:
-                    progress(rows)
+        rows = _copy(cursor.cursor, statement.select(), stream, lambda n: None)
+    if progress:
+        progress(rows)
+    return rows
+
+
+def _ranges(cursor, export: Export, parts: int) -> list[tuple[int | None, int | None]]:
+    """Return (after, upto) key-informant numbers cutting the respondents into parts of
+    about the same size, in order."""
+    cursor.execute(
+        "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY m.ki_number)"
+        " FROM panels_member m JOIN surveys_response r ON r.member_id = m.id"
+        " WHERE m.round_id = %s AND m.ki_number IS NOT NULL",
+        [[n / parts for n in range(1, parts)], export.round.pk],
+    )
+    cuts = sorted({c for c in cursor.fetchone()[0] or [] if c is not None})
+    bounds = [None, *cuts]
+    return [(bounds[i], cuts[i] if i < len(cuts) else None) for i in range(len(bounds))]
+
+
+def _copy_split(
+    export: Export,
+    statement: Statement,
+    stream: IO[bytes],
+    sessions: int,
+    progress: Progress | None,
+) -> int:
+    """Draw the rows in several sessions at once, each a range of key-informant numbers,
+    and write them in order: the first range straight to ``stream``, the others through
+    temporary files appended after it.
+
+    Every session reads the same snapshot of the database (exported by the first, as
+    ``pg_dump --jobs`` does), so the file is as consistent as one statement's. The
+    sessions are opened here, apart from the caller's, which stays free to record the
+    progress as the rows come.
+    """
+    params = connection.get_connection_params()
+    done = [0]
+    lock = threading.Lock()
+
+    def counted(n: int) -> None:
+        with lock:
+            done[0] += n
+
+    def open_session(snapshot: str | None):
+        raw = connection.get_new_connection(params)
+        raw.autocommit = False
+        cursor = raw.cursor()
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if snapshot is not None:
+            cursor.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        return raw, cursor
+
+    def run_part(snapshot: str, text: str, out: IO[bytes], imported: threading.Event) -> int:
+        try:
+            raw, cursor = open_session(snapshot)
+        finally:
+            imported.set()  # the first session may end its transaction now
+        try:
+            return _copy(cursor, text, out, counted)
+        finally:
+            raw.close()
+
+    with ExitStack() as stack:
+        first, cursor = open_session(None)
+        stack.callback(first.close)
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        ranges = _ranges(cursor, export, sessions)
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(len(ranges) - 1, 1)))
+        files = [stack.enter_context(tempfile.TemporaryFile()) for _ in ranges[1:]]
+        imported = [threading.Event() for _ in files]
+        statements = [statement.select(ki_after=a, ki_upto=b) for a, b in ranges]
+        futures = [
+            pool.submit(run_part, snapshot, text, out, event)
+            for text, out, event in zip(statements[1:], files, imported, strict=True)
+        ]
+        reported = 0
+
+        def report(n: int) -> None:
+            nonlocal reported
+            counted(n)
+            if progress and done[0] - reported >= PROGRESS_EVERY:
+                reported = done[0]
+                progress(reported)
+
+        rows = _copy(cursor, statements[0], stream, report)
+        for event in imported:
+            event.wait()
+        first.rollback()  # nothing was written, and the others hold the snapshot now
+        while futures:
+            finished, pending = wait(futures, timeout=1, return_when=FIRST_EXCEPTION)
+            for future in finished:
+                future.result()  # a part that failed fails the export
+            if progress and done[0] > reported:
+                reported = done[0]
+                progress(reported)
+            if not pending:
+                break
+        rows += sum(future.result() for future in futures)
+        for out in files:
+            out.seek(0)
+            while chunk := out.read(1 << 20):
+                stream.write(chunk)
     return rows

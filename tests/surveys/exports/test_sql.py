@@ -169,3 +169,20 @@ def test_items_the_routing_did_not_ask_give_the_same_cells(seed_versions):
     names = [c.name for c in Export(round=round_).columns]
     asked = [row[names.index(barriers[0])] for row in rows]
     assert sorted(asked) == ["-1", "-1", "2", "2"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_large_export_drawn_by_three_sessions_at_once_is_the_same_file(rounds, settings):
+    """The sessions read committed data, so this test commits its responses."""
+    settings.EXPORT_SPLIT_ROWS, settings.EXPORT_DB_SESSIONS = 1, 3
+    round_ = rounds[0]
+    simulate(round_, 13, seed=12)
+    export = Export(round=round_)
+    expected = python_cells(export)
+    told = []
+    buffer = io.BytesIO()
+    count = sql.copy_wide(export, buffer, progress=told.append)
+    drawn = list(csv.reader(io.StringIO(buffer.getvalue().decode("utf-8"))))
+    assert drawn == expected and count == 13
+    assert [row[0] for row in drawn] == [f"KI{n}" for n in range(1, 14)]
+    assert told and told[-1] == 13
