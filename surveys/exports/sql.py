@@ -8,13 +8,15 @@ is the choice of responses: the round's completeness rule is written in SQL too.
 ``tests/surveys/exports/test_sql.py`` compares both, cell for cell, on both seed
 questionnaires.
 
-Per response the statement reads the answers once: ``d`` holds the JSON document made
-whole (a large ``jsonb`` is stored compressed, and every ``->`` on the stored value would
-decompress it again), the not-asked codes as an object (a look-up in an array is a scan)
-and the furthest page reached; ``v`` takes each item's value out of it once; ``st`` gives
-each item's missing code, or NULL when it holds an answer; ``k`` applies the rule. Each
-is a lateral subquery with ``OFFSET 0``, so that PostgreSQL computes it once per row
-instead of copying its expression into every cell that uses it.
+The statement has three levels, each a subquery with ``OFFSET 0`` so that PostgreSQL
+computes its columns once per row instead of copying their expressions into every cell
+that uses them. ``y`` takes the members in order (narrow rows, sorted before anything is
+spread out), looks up each one's response, makes its JSON document whole once (``d``: a
+large ``jsonb`` is stored compressed, and every ``->`` on the stored value would
+decompress it again), applies the rule, and takes each item's value out of the document
+once: as text where text is exact (codes, numbers, typed answers), as JSON for lists and
+objects. ``x`` gives each item's missing code, or NULL when it holds an answer. The outer
+level writes the cells.
 
 Every value of a definition in the statement (codes, page ids, labels) is a literal
 quoted by psycopg; nothing is formatted in by hand.
