@@ -148,6 +148,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # A contact list of more rows than this is imported by a Celery task, with its progress
 # shown, rather than within the upload's request.
 PANEL_IMPORT_TASK_ROWS = env_int("PANEL_IMPORT_TASK_ROWS", 5000, minimum=0)
+# Wide exports on PostgreSQL from this many responses on are drawn by this many database
+# sessions at once, each a range of the rows (1: one session always).
+EXPORT_SPLIT_ROWS = env_int("EXPORT_SPLIT_ROWS", 5000, minimum=1)
+EXPORT_DB_SESSIONS = env_int("EXPORT_DB_SESSIONS", 2, minimum=1)
 # The Celery queue those imports go to: give them their own (and a worker for it) so that a
 # long import never holds up reminders on the default queue.
 PANEL_IMPORT_QUEUE = env_str("PANEL_IMPORT_QUEUE", "celery")

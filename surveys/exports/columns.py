@@ -64,6 +64,10 @@ class Column:
     free_number: bool = False
     # A choice answered by one code (single, consent, grid row): filled inline by cells().
     coded: bool = False
+    # How the cell comes from the item's stored value, for the statement that draws the
+    # export in SQL (surveys/exports/sql.py): ("coded",), ("plain",), ("selected", option),
+    # ("companion", key), ("key", name), ("at", n), ("count",) or ("people",).
+    source: tuple = field(default=(), compare=False)
 
     @property
     def all_value_labels(self) -> dict[int, str]:
@@ -156,9 +160,21 @@ def item_columns(defn: Definition, item: Item, *, identified: bool) -> list[Colu
     if kind in ("single", "consent", "row"):
         dk = dont_know_codes(item)
         labels = {o.code: o.text for o in item.options or item.scale if o.code not in dk}
-        main = Column(code, code, label, True, labels, dk, _coded(code, frozenset(dk)), coded=True)
+        main = Column(
+            code, code, label, True, labels, dk, _coded(code, frozenset(dk)), coded=True,
+            source=("coded",),
+        )  # fmt: skip
         typed = f"{label} (label typed in)"
-        extra = [Column(item.label_field, code, typed, False, get=_companion(item.label_field))]
+        extra = [
+            Column(
+                item.label_field,
+                code,
+                typed,
+                False,
+                get=_companion(item.label_field),
+                source=("companion", item.label_field),
+            )  # fmt: skip
+        ]
         return [main, *extra] if item.other else [main, *_others(item, label)]
     if kind == "multi":
         columns = [
@@ -169,27 +185,51 @@ def item_columns(defn: Definition, item: Item, *, identified: bool) -> list[Colu
                 True,
                 {1: "Yes", 0: "No"},
                 get=_selected(code, o.code),
+                source=("selected", o.code),
             )
             for o in item.options
         ]
         return columns + _others(item, label)
     if kind == "duration":
         return [
-            Column(f"{code}.{part}", code, f"{label} ({part})", True, get=_part(code, getter))
-            for part, getter in (("years", _key("years")), ("months", _key("months")))
+            Column(
+                f"{code}.{part}",
+                code,
+                f"{label} ({part})",
+                True,
+                get=_part(code, _key(part)),
+                source=("key", part),
+            )  # fmt: skip
+            for part in ("years", "months")
         ]
     if kind == "ranked":
         return [
-            Column(f"{code}.{n}", code, f"{label}: {slot.text}", False, get=_part(code, _at(n)))
+            Column(
+                f"{code}.{n}",
+                code,
+                f"{label}: {slot.text}",
+                False,
+                get=_part(code, _at(n)),
+                source=("at", n),
+            )  # fmt: skip
             for n, slot in enumerate(item.slots, start=1)
         ]
     if kind == "nominations":
-        count = Column(f"{code}.count", code, f"{label} (people named)", True, get=_part(code, len))
+        count = Column(
+            f"{code}.count", code, f"{label} (people named)", True, get=_part(code, len),
+            source=("count",),
+        )  # fmt: skip
         if not identified:
             return [count]
-        return [count, Column(f"{code}.people", code, f"{label} (names)", False, get=_people(code))]
+        people = Column(
+            f"{code}.people", code, f"{label} (names)", False, get=_people(code),
+            source=("people",),
+        )  # fmt: skip
+        return [count, people]
     number = kind == "number"
-    return [Column(code, code, label, number, get=_plain(code), free_number=number)]
+    return [
+        Column(code, code, label, number, get=_plain(code), free_number=number, source=("plain",))
+    ]
 
 
 def _key(name: str) -> Callable[[Any], Any]:
@@ -208,6 +248,7 @@ def _others(item: Item, label: str) -> list[Column]:
             f"{label}: {o.text} (typed in)",
             False,
             get=_companion(item.other_field(o.code)),
+            source=("companion", item.other_field(o.code)),
         )
         for o in item.options
         if o.other

@@ -49,6 +49,15 @@ def write_csv(rows: Iterable[list[Any]], stream: BinaryIO) -> int:
     return max(count, 0)
 
 
+def write_csv_header(names: list[str], stream: BinaryIO) -> None:
+    """Write the BOM and the header line of a CSV whose rows the database writes (lines
+    end in LF, as PostgreSQL's CSV lines do)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+    csv.writer(text, lineterminator="\n").writerow([_safe(n) for n in names])
+    text.flush()
+    text.detach()
+
+
 def _xlsx_cell(cell: Any) -> Any:
     if type(cell) is str:
         return _safe(ILLEGAL_CHARACTERS_RE.sub("", cell))[:32767]
@@ -139,6 +148,40 @@ def write_sav(columns: list[Column], rows: Iterator[list[Any]], path: str, capac
     import pyreadstat
 
     df = frame(columns, rows, capacity, stata=False)
+    names = spss_names(columns)
+    df.columns = names
+    pyreadstat.write_sav(df, path, **sav_metadata(columns, names))
+    return len(df)
+
+
+def frame_from_csv(columns: list[Column], path: str):
+    """Return the data frame of a headerless CSV of the columns' cells (as the database
+    writes them): numeric columns as float64, text columns as text, an empty cell as
+    missing in a number and as "" in a text."""
+    import pandas as pd
+
+    names = [str(i) for i in range(len(columns))]
+    numeric = [name for name, c in zip(names, columns, strict=True) if c.numeric]
+    return pd.read_csv(
+        path,
+        header=None,
+        names=names,
+        dtype={
+            name: np.float64 if c.numeric else object
+            for name, c in zip(names, columns, strict=True)
+        },
+        keep_default_na=False,
+        na_values={name: [""] for name in numeric},
+        encoding="utf-8",
+        engine="c",
+    )
+
+
+def write_sav_from_csv(columns: list[Column], csv_path: str, path: str) -> int:
+    """Write an SPSS .sav from a headerless CSV of the columns' cells."""
+    import pyreadstat
+
+    df = frame_from_csv(columns, csv_path)
     names = spss_names(columns)
     df.columns = names
     pyreadstat.write_sav(df, path, **sav_metadata(columns, names))

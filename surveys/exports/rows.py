@@ -101,6 +101,10 @@ class Export:
         return [*RESPONSE_FIELDS, *fixed]
 
     @cached_property
+    def rule(self) -> completeness.CompletenessRule:
+        return completeness.CompletenessRule.of(self.round)
+
+    @cached_property
     def versions(self) -> list[Version]:
         """Return the versions answered in the round, the round's own first."""
         ids = set(self.queryset().values_list("version_id", flat=True).distinct())
@@ -145,7 +149,16 @@ class Export:
         for done, values in enumerate(rows, start=1):
             response = _response(values[:width])
             response.version = versions[response.version_id]
-            complete = completeness.counts_as_complete(round=self.round, response=response)
+            complete = (
+                completeness.classify(
+                    rule=self.rule,
+                    definition=definition_of(response.version),
+                    answers=response.answers,
+                    not_asked=response.not_asked,
+                    completed_at=response.completed_at,
+                )
+                == "complete"
+            )
             if progress and done % PROGRESS_EVERY == 0:
                 progress(done)
             if complete or self.include_partial:

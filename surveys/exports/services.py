@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from panels.models import Round
 from surveys.exports import codebook as codebooks
-from surveys.exports import renderers
+from surveys.exports import renderers, sql
 from surveys.exports.rows import Export, label_rows, long_rows
 from surveys.models import DownloadLog, ExportFormat, ExportJob, ExportKind, ExportStatus
 
@@ -67,6 +67,12 @@ def export_write(
     export = Export(round=round, include_partial=include_partial, identified=identified)
     if kind == ExportKind.LONG:
         return _write_table(long_rows([export], progress), format, path)
+    if format == ExportFormat.CSV and sql.supported(export):
+        with open(path, "wb") as stream:
+            renderers.write_csv_header([c.name for c in export.columns], stream)
+            return sql.copy_wide(export, stream, labels=labels, progress=progress)
+    if format == ExportFormat.SAV and sql.supported(export):
+        return _write_sav_from_copy(export, Path(path), progress)
     if format in (ExportFormat.SAV, ExportFormat.DTA):
         writer = renderers.write_sav if format == ExportFormat.SAV else renderers.write_dta
         return writer(export.columns, export.rows(progress), str(path), export.total())
@@ -75,6 +81,17 @@ def export_write(
         rows = label_rows(export, rows)
     header = [[c.name for c in export.columns]]
     return _write_table(_chain(header, rows), format, path)
+
+
+def _write_sav_from_copy(export: Export, path: Path, progress: Progress | None) -> int:
+    """Write a .sav from the rows the database draws, through a CSV beside it."""
+    scratch = path.with_name(path.name + ".rows.csv")
+    try:
+        with open(scratch, "wb") as stream:
+            sql.copy_wide(export, stream, spreadsheet=False, progress=progress)
+        return renderers.write_sav_from_csv(export.columns, str(scratch), str(path))
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def _chain(first, rest):
