@@ -1,5 +1,6 @@
 """Writes to questionnaires, versions and responses."""
 
+import copy
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -235,7 +236,23 @@ def response_save_page(
     if page_id not in defn.pages_by_id:
         raise PageNotReachable(page_id)
     member = member_attributes(response.member)
-    current = Response.objects.select_for_update().get(pk=response.pk)
+    # First from the response as the request read it, stored only if no save came in
+    # between (its revision unchanged): one round trip fewer, and the row is locked for
+    # the moment of the UPDATE alone. Should another save have come in, again from the
+    # row as stored, locked.
+    try:
+        return _save_page(copy.copy(response), defn, member, page_id, data, revision, action, shown)
+    except _Moved:
+        current = Response.objects.select_for_update().get(pk=response.pk)
+        current.member = response.member
+        return _save_page(current, defn, member, page_id, data, revision, action, shown)
+
+
+class _Moved(Exception):
+    """The response was saved since it was read: read it again, locked."""
+
+
+def _save_page(current, defn, member, page_id, data, revision, action, shown) -> PageOutcome:
     result = validate_page(defn, page_id, data, current.answers, member)
     walked = walk(defn, result.answers, member)  # once: it decides what stands and the path
     # The path up to this page depends only on earlier pages' answers, so the walk with
@@ -253,7 +270,7 @@ def response_save_page(
         raise StaleAnswers(page_id)
     revealed = _revealed(defn, page_id, walked, member, shown) if action == "next" else []
     _apply(current, defn, page_id, walked, "later" if revealed else action)
-    _keep_disposition(current, defn, response.member.round, walked)
+    _keep_disposition(current, defn, current.member.round, walked)
     outcome = _outcome(defn, walked.pages, current, page_id, action, saved=True)
     if revealed:
         outcome.go_to, outcome.revealed = page_id, revealed
@@ -291,6 +308,12 @@ def _same_page(defn, page_id, stored: dict, new: dict) -> bool:
     }
 
 
+SAVED_FIELDS = (
+    "answers", "not_asked", "pages_done", "revision", "page_revisions", "completed_at",
+    "updated_at",
+)  # fmt: skip
+
+
 def _apply(current: Response, defn, page_id, walked, action) -> None:
     current.answers = walked.kept
     current.not_asked = sorted(walked_not_asked(defn, walked))
@@ -303,7 +326,12 @@ def _apply(current: Response, defn, page_id, walked, action) -> None:
     finished = action == "next" and page_after(walked.pages, defn, page_id) is None
     if finished:
         current.completed_at = current.completed_at or timezone.now()
-    current.save()
+    current.updated_at = timezone.now()
+    stored = Response.objects.filter(pk=current.pk, revision=current.revision - 1).update(
+        **{name: getattr(current, name) for name in SAVED_FIELDS}
+    )
+    if not stored:
+        raise _Moved
 
 
 def _outcome(defn, pages, current, page_id, action, *, saved: bool) -> PageOutcome:
