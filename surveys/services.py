@@ -181,7 +181,9 @@ def response_start(*, member: Member) -> Response:
     return response
 
 
-def _keep_disposition(response: Response, defn, round_: Round, walked: Walk | None = None):
+def _keep_disposition(
+    response: Response, defn, round_: Round, walked: Walk | None = None, *, read=None
+):
     """Set the member's disposition to what the round's rule gives the response now.
 
     The end counts as reached only while every page of the path is done: a respondent
@@ -198,7 +200,9 @@ def _keep_disposition(response: Response, defn, round_: Round, walked: Walk | No
         outcome, reason = "refused", "consent not given"
     else:
         outcome, reason = _rule_outcome(response, defn, round_, at), ""
-    member_response_saved(member_id=response.member_id, outcome=outcome, at=at, reason=reason)
+    member_response_saved(
+        member_id=response.member_id, outcome=outcome, at=at, reason=reason, read=read
+    )
 
 
 def _rule_outcome(response: Response, defn, round_: Round, completed_at) -> str:
@@ -241,7 +245,10 @@ def response_save_page(
     # the moment of the UPDATE alone. Should another save have come in, again from the
     # row as stored, locked.
     try:
-        return _save_page(copy.copy(response), defn, member, page_id, data, revision, action, shown)
+        return _save_page(
+            copy.copy(response), defn, member, page_id, data, revision, action, shown,
+            read=response.member,
+        )  # fmt: skip
     except _Moved:
         current = Response.objects.select_for_update().get(pk=response.pk)
         current.member = response.member
@@ -252,7 +259,11 @@ class _Moved(Exception):
     """The response was saved since it was read: read it again, locked."""
 
 
-def _save_page(current, defn, member, page_id, data, revision, action, shown) -> PageOutcome:
+def _save_page(
+    current, defn, member, page_id, data, revision, action, shown, *, read=None
+) -> PageOutcome:
+    """Save the page on ``current``; ``read``: the member as the request read them, when
+    ``current`` is the response read with them (see member_response_saved)."""
     result = validate_page(defn, page_id, data, current.answers, member)
     walked = walk(defn, result.answers, member)  # once: it decides what stands and the path
     # The path up to this page depends only on earlier pages' answers, so the walk with
@@ -270,7 +281,7 @@ def _save_page(current, defn, member, page_id, data, revision, action, shown) ->
         raise StaleAnswers(page_id)
     revealed = _revealed(defn, page_id, walked, member, shown) if action == "next" else []
     _apply(current, defn, page_id, walked, "later" if revealed else action)
-    _keep_disposition(current, defn, current.member.round, walked)
+    _keep_disposition(current, defn, current.member.round, walked, read=read)
     outcome = _outcome(defn, walked.pages, current, page_id, action, saved=True)
     if revealed:
         outcome.go_to, outcome.revealed = page_id, revealed

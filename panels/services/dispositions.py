@@ -293,21 +293,33 @@ RULE_OUTCOMES = {
 # Called within every page save's transaction: a savepoint would cost two more round trips
 # a save, and nothing that calls this goes on after an error in it.
 @transaction.atomic(savepoint=False)
-def member_response_saved(*, member_id: int, outcome: str, at=None, reason: str = "") -> bool:
+def member_response_saved(
+    *, member_id: int, outcome: str, at=None, reason: str = "", read: Member | None = None
+) -> bool:
     """Set the disposition the round's rule gives a response now ("complete", "partial",
     "break_off", or "refused" at consent); return whether it changed.
 
     Nothing changes once the round is closed: its dispositions are frozen. The member is
     locked before the round's status is read, so a save that waits for a close in
     progress sees the round closed.
+
+    ``read``: the member as read with the response this save stored, when no other save
+    of it came in since (the caller's UPDATE found its revision unchanged). Only the
+    respondent's saves move a disposition among the responding ones, so when the rule
+    gives the disposition the member had then, it is theirs still (or one an evaluator
+    set since, which a save leaves alone): nothing is read or written.
     """
+    to = RULE_OUTCOMES[outcome]
+    if read is not None and read.disposition in RESPONDING:
+        held = (read.disposition, read.disposition_reason, read.coordinated_by_id)
+        if held == (to, reason, None):
+            return False
     member = (
         Member.objects.select_for_update()
         .only("round_id", "disposition", "disposition_reason", "coordinated_by")
         .get(pk=member_id)
     )
     status = Round.objects.filter(pk=member.round_id).values_list("status", flat=True).get()
-    to = RULE_OUTCOMES[outcome]
     if status == RoundStatus.CLOSED or member.disposition not in RESPONDING:
         return False
     unchanged = (to, reason, None)  # a respondent's save never records a coordinator

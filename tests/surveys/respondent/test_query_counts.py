@@ -51,22 +51,32 @@ def test_viewing_a_page_makes_one_query(consented, django_assert_num_queries):
     assert _kinds(captured) == ["SELECT"]
 
 
-def test_saving_a_page_makes_four_queries(consented, django_assert_num_queries):
+def test_saving_a_page_makes_two_queries(consented, django_assert_num_queries):
     page = consented.get("/r/page/organisation/")
     answer = {"revision": _revision(page), "action": "next", "respondent.org_type": "1"}
-    # The member; then in one transaction the response stored (if no save came in since
-    # it was read), the member locked and their round's status read: the disposition
-    # stays "partial".
-    with django_assert_num_queries(6) as captured:
+    # The member; then in one transaction the response stored (no save came in since it
+    # was read): the disposition stays "partial", as read with the member.
+    with django_assert_num_queries(4) as captured:
         assert consented.post("/r/page/organisation/", answer).status_code == 302
-    assert _kinds(captured) == [
-        "SELECT",
-        "SAVEPOINT",
-        "UPDATE",
-        "SELECT",
-        "SELECT",
-        "RELEASE",
-    ]
+    assert _kinds(captured) == ["SELECT", "SAVEPOINT", "UPDATE", "RELEASE"]
+
+
+def test_a_save_that_changes_the_disposition_locks_the_member(
+    consented, ann, django_assert_num_queries
+):
+    from panels.models import Member
+
+    page = consented.get("/r/page/organisation/")
+    answer = {"revision": _revision(page), "action": "next", "respondent.org_type": "1"}
+    Member.objects.filter(pk=ann.pk).update(disposition="break_off")
+    with django_assert_num_queries(11) as captured:
+        assert consented.post("/r/page/organisation/", answer).status_code == 302
+    # The response stored, then the member locked, their round's status read and the
+    # change recorded with its history.
+    kinds = _kinds(captured)
+    assert kinds[:3] == ["SELECT", "SAVEPOINT", "UPDATE"]
+    assert "FOR UPDATE" in captured.captured_queries[3]["sql"]
+    assert Member.objects.get(pk=ann.pk).disposition == "partial"
 
 
 def _kinds(captured) -> list[str]:
