@@ -57,7 +57,9 @@ def test_the_dashboard_shows_the_headline_sorts_sites_and_draws_the_chart(
     assert "Sample frame" in headline.inner_text() and "40" in headline.inner_text()
     assert page.get_by_text("(proportional allocation)").is_visible()
 
-    # The chart is drawn from the page's data: one point a day, the messages marked.
+    # The chart is drawn from the page's data: one point a day, the messages marked. Its
+    # script runs after the page has loaded, so wait for it on a slow machine.
+    page.wait_for_function("document.getElementById('progress-chart').chart !== undefined")
     points = page.evaluate("document.getElementById('progress-chart').chart.data.datasets[0].data")
     assert len(points) == 7 and points[-1] > 0
     drawn = page.evaluate(

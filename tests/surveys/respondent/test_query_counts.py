@@ -5,34 +5,13 @@ blocks are the request's transaction, so the SAVEPOINT and RELEASE lines listed 
 its BEGIN and COMMIT there.
 """
 
-import re
-
 import pytest
 from django.test import Client
 
-from tests.conftest import add_member, link_of, make_round
+from tests.conftest import link_of
+from tests.surveys.respondent.conftest import revision_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ann(seed_versions):
-    return add_member(make_round("2020 survey", seed_versions[1]))
-
-
-@pytest.fixture
-def consented(client, ann):
-    """Ann has opened her link, started and consented; the organisation page is next."""
-    client.get(link_of(ann))
-    client.post("/r/start/")
-    intro = client.get("/r/page/intro/")
-    consent = {"revision": _revision(intro), "consent": "1", "action": "next"}
-    assert client.post("/r/page/intro/", consent)["Location"] == "/r/page/organisation/"
-    return client
-
-
-def _revision(page) -> str:
-    return re.search(r'name="revision" value="(\d+)"', page.content.decode()).group(1)
 
 
 def test_opening_a_link_makes_two_queries(ann, django_assert_num_queries):
@@ -53,7 +32,7 @@ def test_viewing_a_page_makes_one_query(consented, django_assert_num_queries):
 
 def test_saving_a_page_makes_two_queries(consented, django_assert_num_queries):
     page = consented.get("/r/page/organisation/")
-    answer = {"revision": _revision(page), "action": "next", "respondent.org_type": "1"}
+    answer = {"revision": revision_of(page), "action": "next", "respondent.org_type": "1"}
     # The member; then in one transaction the response stored (no save came in since it
     # was read): the disposition stays "partial", as read with the member.
     with django_assert_num_queries(4) as captured:
@@ -67,7 +46,7 @@ def test_a_save_that_changes_the_disposition_locks_the_member(
     from panels.models import Member
 
     page = consented.get("/r/page/organisation/")
-    answer = {"revision": _revision(page), "action": "next", "respondent.org_type": "1"}
+    answer = {"revision": revision_of(page), "action": "next", "respondent.org_type": "1"}
     Member.objects.filter(pk=ann.pk).update(disposition="break_off")
     with django_assert_num_queries(11) as captured:
         assert consented.post("/r/page/organisation/", answer).status_code == 302

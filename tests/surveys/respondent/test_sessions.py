@@ -1,7 +1,6 @@
 """A respondent's session: made in one write when a link opens, kept in the database as
 well as the cache, so a cache flush never sends anyone back to their email."""
 
-import re
 from importlib import import_module
 
 import pytest
@@ -11,18 +10,10 @@ from django.core.cache import cache
 
 from surveys.models import Response
 from surveys.respondent.views import SESSION_KEY
-from tests.conftest import add_member, link_of, make_round
+from tests.conftest import link_of
+from tests.surveys.respondent.conftest import consent, revision_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ann(seed_versions):
-    return add_member(make_round("2020 survey", seed_versions[1]))
-
-
-def _revision(page) -> str:
-    return re.search(r'name="revision" value="(\d+)"', page.content.decode()).group(1)
 
 
 def _stored(key: str) -> dict:
@@ -35,15 +26,11 @@ def test_opening_a_link_stores_the_session_in_the_database(client, ann):
 
 
 def test_a_cache_flush_mid_questionnaire_loses_no_session(client, ann):
-    client.get(link_of(ann))
-    client.post("/r/start/")
-    intro = client.get("/r/page/intro/")
-    consent = {"revision": _revision(intro), "consent": "1", "action": "next"}
-    assert client.post("/r/page/intro/", consent)["Location"] == "/r/page/organisation/"
+    consent(client, ann)
     cache.clear()  # Redis restarted, or flushed
     page = client.get("/r/page/organisation/")
     assert page.status_code == 200 and "This link cannot be used" not in page.content.decode()
-    answer = {"revision": _revision(page), "action": "later", "respondent.org_type": "1"}
+    answer = {"revision": revision_of(page), "action": "later", "respondent.org_type": "1"}
     assert client.post("/r/page/organisation/", answer)["Location"] == "/r/saved/"
     assert Response.objects.get(member=ann).answers["respondent.org_type"] == 1
 
