@@ -145,9 +145,12 @@ def _column_values(values: tuple, numeric: bool, stata: bool) -> list | tuple:
 
 def write_sav(columns: list[Column], rows: Iterator[list[Any]], path: str, capacity: int) -> int:
     """Write an SPSS .sav with variable labels, value labels and user-missing codes."""
+    return _write_sav_frame(frame(columns, rows, capacity, stata=False), columns, path)
+
+
+def _write_sav_frame(df, columns: list[Column], path: str) -> int:
     import pyreadstat
 
-    df = frame(columns, rows, capacity, stata=False)
     names = spss_names(columns)
     df.columns = names
     pyreadstat.write_sav(df, path, **sav_metadata(columns, names))
@@ -179,13 +182,7 @@ def frame_from_csv(columns: list[Column], path: str):
 
 def write_sav_from_csv(columns: list[Column], csv_path: str, path: str) -> int:
     """Write an SPSS .sav from a headerless CSV of the columns' cells."""
-    import pyreadstat
-
-    df = frame_from_csv(columns, csv_path)
-    names = spss_names(columns)
-    df.columns = names
-    pyreadstat.write_sav(df, path, **sav_metadata(columns, names))
-    return len(df)
+    return _write_sav_frame(frame_from_csv(columns, csv_path), columns, path)
 
 
 def sav_metadata(columns: list[Column], names: list[str]) -> dict:

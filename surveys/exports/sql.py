@@ -466,8 +466,7 @@ def _ranges(cursor, export: Export, parts: int) -> list[tuple[int | None, int | 
         [[n / parts for n in range(1, parts)], export.round.pk],
     )
     cuts = sorted({c for c in cursor.fetchone()[0] or [] if c is not None})
-    bounds = [None, *cuts]
-    return [(bounds[i], cuts[i] if i < len(cuts) else None) for i in range(len(bounds))]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
 
 
 def _copy_split(
